@@ -1,0 +1,93 @@
+"""Storage: the event store (eventsourcing + SQLAlchemy) and the ledger's own tables, one engine.
+
+``LEDGER_DATABASE_URL`` chooses SQLite (a file, the embedded default) or PostgreSQL
+(``postgresql+psycopg2://``). Nothing here runs at import time.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from eventsourcing.application import Application
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from .tables import APPEND_ONLY, metadata
+
+
+class Ledger(Application):
+    """The event store of every CO's entities; its notification log is the global feed."""
+
+    name = "Ledger"
+    log_section_size = 1000
+
+
+def normalize_url(url: str) -> str:
+    """Accept postgres:// and postgresql:// and use psycopg2; create SQLite folders."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg2://" + url[len(prefix):]
+    if url.startswith("sqlite:///") and ":memory:" not in url:
+        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    return url
+
+
+def open_ledger(database_url: str) -> Ledger:
+    """Open (and create if needed) the event store and the ledger's tables."""
+    url = normalize_url(database_url)
+    ledger = Ledger(
+        env={
+            "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
+            "SQLALCHEMY_URL": url,
+            "CREATE_TABLE": "y",
+        }
+    )
+    engine = engine_of(ledger)
+    metadata.create_all(engine)
+    install_append_only_triggers(engine)
+    return ledger
+
+
+def engine_of(ledger: Ledger) -> Engine:
+    engine: Any = ledger.recorder.datastore.engine  # type: ignore[attr-defined]
+    return engine
+
+
+def events_table(ledger: Ledger) -> Any:
+    """The SQLAlchemy table of stored events (columns id, originator_id, originator_version, topic, state)."""
+    return ledger.recorder.events_record_cls.__table__  # type: ignore[attr-defined]
+
+
+_PG_FUNCTION = """
+CREATE OR REPLACE FUNCTION ledger_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'table % is append-only: % refused', TG_TABLE_NAME, TG_OP
+    USING ERRCODE = 'insufficient_privilege';
+END $$;
+"""
+
+
+def install_append_only_triggers(engine: Engine) -> None:
+    """Make the append-only tables refuse UPDATE, DELETE (and TRUNCATE on PostgreSQL)."""
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(4242)"))
+            conn.execute(text(_PG_FUNCTION))
+            for table in APPEND_ONLY:
+                conn.execute(text(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}"))
+                conn.execute(text(
+                    f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                    "FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change()"
+                ))
+                conn.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}"))
+                conn.execute(text(
+                    f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+                    "FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change()"
+                ))
+        else:
+            for table in APPEND_ONLY:
+                for op in ("UPDATE", "DELETE"):
+                    conn.execute(text(
+                        f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table} "
+                        f"BEGIN SELECT RAISE(ABORT, 'table {table} is append-only: {op} refused'); END"
+                    ))

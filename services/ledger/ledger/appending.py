@@ -1,0 +1,269 @@
+"""Append: one batch of a CO's events, checked, stored, indexed and logged in one transaction.
+
+request -> catalogue entry -> payload contract -> rules (handler) -> entity events ->
+event store (position) -> entries index + references + Merkle log + idempotency record.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy.exc
+from eventsourcing.persistence import IntegrityError as StoreIntegrityError
+from pydantic import ValidationError
+from sqlalchemy import insert, select, text
+
+from .adapters.store import Ledger
+from .adapters.tables import EVENTS_TABLE, entries, idempotency, organizations, references
+from .context import BatchContext
+from .domain import catalog
+from .domain.errors import Conflict, LedgerError, RuleViolation
+from .log import tlog
+from .log.notes import Signer
+from .records import leaf_hash_of, record_of
+
+
+@dataclass(frozen=True)
+class EventRequest:
+    """One event a client asks to append."""
+
+    type: str
+    entity_id: str
+    effective_date: date
+    data: dict[str, Any]
+    expected_version: int | None = None
+
+
+@dataclass
+class AppendOutcome:
+    """The append's response body, and whether it is a replay of an earlier identical request."""
+
+    body: dict[str, Any]
+    replayed: bool = False
+    positions: list[int] = field(default_factory=list)
+
+
+class BatchError(LedgerError):
+    """A refusal of one event in a batch: carries the event's index; nothing was stored."""
+
+    def __init__(self, index: int, cause: LedgerError) -> None:
+        super().__init__(cause.rule, f"event {index}: {cause.detail}", index=index, **cause.values)
+        self.status = cause.status
+        self.title = cause.title
+        self.index = index
+
+
+class Appender:
+    """Appends batches to the ledger; the only way events get in (API, seed-demo, tests)."""
+
+    def __init__(self, ledger: Ledger, signer: Signer, log_origin: str) -> None:
+        self.ledger = ledger
+        self.signer = signer
+        self.log_origin = log_origin
+
+    def append(
+        self,
+        org_id: str,
+        actor: str,
+        requests: list[EventRequest],
+        idempotency_key: str | None = None,
+        request_hash: str = "",
+    ) -> AppendOutcome:
+        """Append all of ``requests`` or none; retry a lost race (holding the lock) when no version was expected."""
+        for attempt in range(3):
+            try:
+                return self._append_once(org_id, actor, requests, idempotency_key, request_hash, attempt > 0)
+            except (StoreIntegrityError, sqlalchemy.exc.IntegrityError):
+                if idempotency_key:
+                    replay = self._replay(org_id, idempotency_key, request_hash)
+                    if replay is not None:
+                        return replay
+                if any(r.expected_version is not None for r in requests):
+                    raise self._version_conflict(org_id, requests) from None
+        raise Conflict("concurrent-append", "the batch lost three races with concurrent appends; retry it",
+                       org_id=org_id)
+
+    def _append_once(self, org_id: str, actor: str, requests: list[EventRequest],
+                     idempotency_key: str | None, request_hash: str, lock_first: bool = False) -> AppendOutcome:
+        with self.ledger.recorder.datastore.transaction(commit=True) as session:  # type: ignore[attr-defined]
+            if lock_first and session.get_bind().dialect.name == "postgresql":
+                # A retry after a lost race reads and writes under the lock the store takes anyway.
+                session.execute(text(f"LOCK TABLE {EVENTS_TABLE} IN EXCLUSIVE MODE"))
+            if idempotency_key:
+                replay = self._find_replay(session, org_id, idempotency_key, request_hash)
+                if replay is not None:
+                    return replay
+            context = BatchContext(self.ledger, session, org_id)
+            pending, citations = [], []
+            for index, request in enumerate(requests):
+                try:
+                    new_events, cited = self._decide(context, actor, idempotency_key, request)
+                except LedgerError as exc:
+                    raise BatchError(index, exc) from None
+                pending.extend((index, event) for event in new_events)
+                citations.append((new_events[0], catalog.CATALOG[request.type].entity.KIND, cited))
+            recordings = self.ledger.save(*(event for _, event in pending))
+            records = [record_of(r.notification.id, r.domain_event) for r in recordings]
+            body = self._store_indexes(session, org_id, pending, records, citations)
+            if idempotency_key:
+                session.execute(insert(idempotency).values(
+                    org_id=org_id, key=idempotency_key, request_hash=request_hash,
+                    response=json.dumps(body, ensure_ascii=False), recorded_at=recordings[-1].domain_event.timestamp,
+                ))
+            return AppendOutcome(body, positions=[r["position"] for r in records])
+
+    def _decide(self, context: BatchContext, actor: str, idempotency_key: str | None,
+                request: EventRequest) -> tuple[list[Any], list[tuple[str, str]]]:
+        """Check one request against the catalogue and the rules; return its new events and citations."""
+        event_type = catalog.CATALOG.get(request.type)
+        if event_type is None:
+            if request.type in catalog.DERIVED:
+                raise RuleViolation("derived-event-type", f"{request.type} is recorded by the ledger itself: "
+                                    f"{catalog.DERIVED[request.type]}", type=request.type)
+            raise RuleViolation("unknown-event-type", f"unknown event type {request.type!r}", type=request.type,
+                                known=sorted(catalog.CATALOG))
+        try:
+            payload = event_type.payload.model_validate(request.data)
+        except ValidationError as exc:
+            raise RuleViolation("payload-schema", f"{request.type} data is invalid: {_errors(exc)}",
+                                type=request.type, errors=_error_list(exc)) from None
+        context.effective_date = request.effective_date.isoformat()
+        if event_type.name != "OrganizationRegistered":
+            context.organization()
+        entity = context.entity(request.entity_id)
+        _check_identity(event_type, entity, request)
+        cited = _check_references(context, event_type, payload)
+        envelope = {
+            "org_id": context.org_id,
+            "entity_id": request.entity_id,
+            "effective_date": request.effective_date.isoformat(),
+            "actor": actor,
+            "idempotency_key": idempotency_key,
+            "schema_version": event_type.version,
+            "flags": [],
+        }
+        changed = event_type.handler(context, entity, envelope, payload)
+        context.keep(changed)
+        new_events = list(changed.collect_events())
+        context.pending_citations.extend((target, event_type.entity.KIND, request.entity_id) for _, target in cited)
+        return new_events, cited
+
+    def _store_indexes(self, session: Any, org_id: str, pending: list[tuple[int, Any]],
+                       records: list[dict[str, Any]], citations: list[tuple[Any, str, list[tuple[str, str]]]]) -> dict[str, Any]:
+        leaf_hashes = [leaf_hash_of(r) for r in records]
+        first_leaf = tlog.read_head(session, org_id).size
+        moment = pending[-1][1].timestamp
+        head = tlog.append_leaves(session, org_id, leaf_hashes, self.signer,
+                                  tlog.origin_for(self.log_origin, org_id), moment)
+        session.execute(insert(entries), [
+            {
+                "position": rec["position"], "org_id": org_id, "entity_id": rec["entity_id"],
+                "entity_version": rec["entity_version"], "type": rec["type"],
+                "schema_version": rec["schema_version"], "effective_date": rec["effective_date"],
+                "recorded_at": event.timestamp, "actor": rec["actor"], "idempotency_key": rec["idempotency_key"],
+                "flagged": bool(rec["flags"]), "leaf_index": first_leaf + i, "leaf_hash": leaf_hashes[i],
+            }
+            for i, (rec, (_, event)) in enumerate(zip(records, pending))
+        ])
+        position_of = {id(event): rec["position"] for rec, (_, event) in zip(records, pending)}
+        ref_rows = [
+            {"position": position_of[id(first)], "field": fname, "target_id": target, "org_id": org_id,
+             "entity_id": first.envelope["entity_id"], "entity_kind": kind}
+            for first, kind, cited in citations for fname, target in cited
+        ]
+        if ref_rows:
+            session.execute(insert(references), ref_rows)
+        for rec in records:
+            if rec["type"] == "OrganizationRegistered":
+                session.execute(insert(organizations).values(
+                    org_id=org_id, name=rec["data"]["name"], street=rec["data"]["street"], position=rec["position"]))
+        return {
+            "events": [
+                {
+                    "index": index, "event_id": rec["event_id"], "type": rec["type"],
+                    "entity_id": rec["entity_id"], "entity_version": rec["entity_version"],
+                    "position": rec["position"], "recorded_at": rec["recorded_at"],
+                    "effective_date": rec["effective_date"], "flags": rec["flags"],
+                    "leaf_index": first_leaf + i, "leaf_hash": leaf_hashes[i].hex(),
+                }
+                for i, (rec, (index, _)) in enumerate(zip(records, pending))
+            ],
+            "log": {"tree_size": head.size, "root_hash": head.root.hex(), "checkpoint": head.checkpoint},
+        }
+
+    def _find_replay(self, session: Any, org_id: str, key: str, request_hash: str) -> AppendOutcome | None:
+        row = session.execute(select(idempotency.c.request_hash, idempotency.c.response).where(
+            idempotency.c.org_id == org_id, idempotency.c.key == key)).first()
+        if row is None:
+            return None
+        if row.request_hash != request_hash:
+            raise Conflict("idempotency-key-reuse",
+                           f"Idempotency-Key {key!r} was used before with a different request body",
+                           idempotency_key=key)
+        return AppendOutcome(json.loads(row.response), replayed=True)
+
+    def _replay(self, org_id: str, key: str, request_hash: str) -> AppendOutcome | None:
+        with self.ledger.recorder.datastore.transaction(commit=False) as session:  # type: ignore[attr-defined]
+            return self._find_replay(session, org_id, key, request_hash)
+
+    def _version_conflict(self, org_id: str, requests: list[EventRequest]) -> Conflict:
+        with self.ledger.recorder.datastore.transaction(commit=False) as session:  # type: ignore[attr-defined]
+            context = BatchContext(self.ledger, session, org_id)
+            for request in requests:
+                entity = context.entity(request.entity_id)
+                actual = entity.version if entity is not None else 0
+                if request.expected_version is not None and request.expected_version != actual:
+                    return _version_error(request, actual)
+        return Conflict("concurrent-append", "a concurrent append changed an entity of this batch; retry",
+                        org_id=org_id)
+
+
+def _version_error(request: EventRequest, actual: int) -> Conflict:
+    return Conflict("version-conflict",
+                    f"entity {request.entity_id} is at version {actual}, the event expected {request.expected_version}",
+                    entity_id=request.entity_id, expected_version=request.expected_version, actual_version=actual)
+
+
+def _check_identity(event_type: catalog.EventType, entity: Any, request: EventRequest) -> None:
+    """Creating events need a new id; others an existing entity of the right kind and version."""
+    if event_type.creates and entity is not None:
+        raise Conflict("entity-exists", f"{request.entity_id} already exists (a {entity.KIND}, version "
+                       f"{entity.version}); {request.type} creates a new entity",
+                       entity_id=request.entity_id, kind=entity.KIND, version=entity.version)
+    if not event_type.creates and entity is None:
+        raise RuleViolation("entity-exists", f"{request.type} needs an existing {event_type.entity.KIND} "
+                            f"{request.entity_id!r}; there is none in this CO",
+                            entity_id=request.entity_id, kind=event_type.entity.KIND)
+    if entity is not None and entity.KIND != event_type.entity.KIND:
+        raise RuleViolation("entity-kind", f"{request.entity_id} is a {entity.KIND}; {request.type} applies to a "
+                            f"{event_type.entity.KIND}", entity_id=request.entity_id, kind=entity.KIND,
+                            expected_kind=event_type.entity.KIND)
+    actual = entity.version if entity is not None else 0
+    if request.expected_version is not None and request.expected_version != actual:
+        raise _version_error(request, actual)
+
+
+def _check_references(context: BatchContext, event_type: catalog.EventType, payload: Any) -> list[tuple[str, str]]:
+    """Every cited id must name an entity of the right kind in the same CO."""
+    cited = []
+    for field_name, kind in event_type.references.items():
+        value = getattr(payload, field_name, None)
+        targets = value if isinstance(value, (list, tuple)) else ([value] if value else [])
+        for target in targets:
+            found = context.entity(target)
+            if found is None or found.KIND != kind:
+                what = "nothing" if found is None else f"a {found.KIND}"
+                raise RuleViolation("reference-exists", f"{field_name} {target!r} must be a {kind} of this CO; "
+                                    f"it is {what}", field=field_name, reference=target, expected_kind=kind)
+            cited.append((field_name, target))
+    return cited
+
+
+def _error_list(exc: ValidationError) -> list[dict[str, Any]]:
+    return [{"loc": ".".join(str(p) for p in e["loc"]), "msg": e["msg"]} for e in exc.errors()]
+
+
+def _errors(exc: ValidationError) -> str:
+    return "; ".join(f"{e['loc']}: {e['msg']}" for e in _error_list(exc))

@@ -1,0 +1,119 @@
+"""Building blocks of the payload contracts: money, references, the payload base model.
+
+Payload models are the one source of truth for event data: the API validates with them,
+the JSON Schemas in ``schemas/events/`` are generated from them, and the stored data is
+their dump with ``context={"stored": True}`` (money as integer fen).
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    SerializationInfo,
+    ValidationInfo,
+    WrapValidator,
+    field_validator,
+)
+from pydantic.json_schema import WithJsonSchema
+
+from ..domain.money import MoneyFormatError, format_fen, parse_yuan
+
+
+def _stored(info: ValidationInfo | SerializationInfo) -> bool:
+    return bool(info.context and info.context.get("stored"))
+
+
+def _validate_money(value: Any, handler: Any, info: ValidationInfo) -> int:
+    if _stored(info) and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    try:
+        return parse_yuan(value)
+    except MoneyFormatError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _serialize_money(value: int, info: SerializationInfo) -> int | str:
+    return value if _stored(info) else format_fen(value)
+
+
+Money = Annotated[
+    int,
+    WrapValidator(_validate_money),
+    PlainSerializer(_serialize_money),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^-?\d{1,15}(\.\d{1,2})?$",
+            "description": "Yuan as a decimal string with at most two decimals; stored as integer fen.",
+            "examples": ["50000.00"],
+        }
+    ),
+]
+"""An amount: '50000.00' yuan at the API, 5000000 fen when stored."""
+
+PositiveMoney = Annotated[Money, Field(gt=0)]
+
+EntityId = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$",
+        description="The CO's own identifier (asset card, contract, member, voucher number).",
+    ),
+]
+
+Text = Annotated[str, Field(min_length=1, max_length=500)]
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def iso_date_only(value: Any) -> Any:
+    """Dates are 'YYYY-MM-DD' strings (or date objects in code); never numbers or other formats."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise ValueError(f"dates are ISO strings YYYY-MM-DD; got {value!r}")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(iso_date_only)]
+"""A calendar date, written YYYY-MM-DD."""
+
+
+def _is_date_annotation(annotation: Any) -> bool:
+    if annotation is date:
+        return True
+    if get_origin(annotation) in (Union, getattr(__import__("types"), "UnionType", Union)):
+        return date in get_args(annotation)
+    return False
+
+
+class Payload(BaseModel):
+    """Base of every event's data: unknown fields are refused, strings kept as given."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _dates_are_iso_strings(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        if field is not None and _is_date_annotation(field.annotation) and value is not None:
+            return iso_date_only(value)
+        return value
+
+    def stored(self) -> dict[str, Any]:
+        """The data as stored in the event: JSON types, money in fen."""
+        return self.model_dump(mode="json", context={"stored": True}, exclude_none=True)
+
+    @classmethod
+    def from_stored(cls, data: dict[str, Any]) -> "Payload":
+        """Rebuild the payload from stored data (money in fen)."""
+        return cls.model_validate(data, context={"stored": True})

@@ -1,0 +1,140 @@
+"""The collective economic organization (CO) itself: registration, policy, cut-off date."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal, cast
+
+from eventsourcing.domain import event
+from pydantic import Field
+
+from ..contracts.base import Money, Payload, Text
+from ..contracts.governance import BODY_NAMES, DEFAULT_RULES, GoverningBodyElected
+from .catalog import Context, EventType, register
+from .entity import Entity
+from .errors import RuleViolation
+
+DEFAULT_THRESHOLD_FEN = 3_000_000
+"""30,000 yuan: leases and tenders at or above it are major matters (重大事项)."""
+
+
+class MajorMatterPolicy(Payload):
+    """Which matters must be decided by resolution and filed with the street (重大事项报备)."""
+
+    threshold: Money = Field(default=DEFAULT_THRESHOLD_FEN, description="At or above: a major matter.")
+    matter_codes: list[Text] = Field(default_factory=list, description="The CO's list of major-matter codes.")
+    mode: Literal["reject", "flag"] = Field(
+        default="reject", description="reject: refuse a major matter without resolution and filing; flag: store and list it."
+    )
+
+
+class OrganizationRegistered(Payload):
+    """A CO joins the ledger (registered by an admin)."""
+
+    name: Text
+    street: Text = Field(description="The street or township office that audits it (街道).")
+    qualification_cutoff: date = Field(description="Cut-off date of member qualification (股东资格认定基准日).")
+    policy: MajorMatterPolicy = Field(default_factory=MajorMatterPolicy)
+
+
+class MajorMatterPolicySet(Payload):
+    """The CO changes its major-matter policy."""
+
+    policy: MajorMatterPolicy
+
+
+class QualificationCutoffSet(Payload):
+    """The CO sets (or corrects) its member-qualification cut-off date."""
+
+    qualification_cutoff: date
+
+
+class Organization(Entity):
+    """A CO: its entity id is its own org id (e.g. TC-001)."""
+
+    KIND = "organization"
+
+    @event("OrganizationRegistered")
+    def __init__(self, envelope: dict[str, Any], data: dict[str, Any]) -> None:
+        self._identify(envelope)
+        self.name = data["name"]
+        self.street = data["street"]
+        self.qualification_cutoff = data["qualification_cutoff"]
+        self.policy = data["policy"]
+        self.bodies: dict[str, Any] = {}
+
+    @event("MajorMatterPolicySet")
+    def set_policy(self, envelope: dict[str, Any], data: dict[str, Any]) -> None:
+        self.policy = data["policy"]
+
+    @event("QualificationCutoffSet")
+    def set_cutoff(self, envelope: dict[str, Any], data: dict[str, Any]) -> None:
+        self.qualification_cutoff = data["qualification_cutoff"]
+
+    @event("GoverningBodyElected")
+    def elect_body(self, envelope: dict[str, Any], data: dict[str, Any]) -> None:
+        elected = {
+            "seats": data["seats"],
+            "members": list(data.get("members", [])),
+            "chair": data.get("chair"),
+            "term_end": data.get("term_end"),
+            "rules": data["rules"],
+            "elected_on": envelope["effective_date"],
+        }
+        self.bodies = {**self.bodies, data["body"]: elected}
+
+    def body_rules(self, body: str) -> dict[str, Any]:
+        """The quorum and majority rules of a body: as elected, else the defaults of the law."""
+        elected = self.bodies.get(body) or {}
+        return dict(elected.get("rules") or DEFAULT_RULES[body])
+
+    @property
+    def threshold_fen(self) -> int:
+        return int(self.policy.get("threshold", DEFAULT_THRESHOLD_FEN))
+
+    @property
+    def policy_mode(self) -> str:
+        return str(self.policy.get("mode", "reject"))
+
+
+def _register(ctx: Context, org: Entity | None, envelope: dict[str, Any], p: OrganizationRegistered) -> Entity:
+    return Organization(envelope=envelope, data=p.stored())
+
+
+def _set_policy(ctx: Context, org: Entity | None, envelope: dict[str, Any], p: MajorMatterPolicySet) -> Entity:
+    cast(Organization, org).set_policy(envelope=envelope, data=p.stored())
+    return org
+
+
+def _set_cutoff(ctx: Context, org: Entity | None, envelope: dict[str, Any], p: QualificationCutoffSet) -> Entity:
+    cast(Organization, org).set_cutoff(envelope=envelope, data=p.stored())
+    return org
+
+
+BOARD_SEATS = (3, 7)
+"""The 2024 law: a board (理事会) of three to seven members."""
+
+
+def _elect(ctx: Context, org: Entity | None, envelope: dict[str, Any], p: GoverningBodyElected) -> Entity:
+    low, high = BOARD_SEATS
+    if p.body == "board" and not low <= p.seats <= high:
+        raise RuleViolation("board-size", f"a board has {low} to {high} members; got {p.seats} seats",
+                            body=p.body, seats=p.seats)
+    if len(p.members) > p.seats:
+        raise RuleViolation("body-members-exceed-seats", f"{len(p.members)} members named for the "
+                            f"{BODY_NAMES[p.body]} of {p.seats} seats", body=p.body, seats=p.seats,
+                            members=len(p.members))
+    if p.term_end is not None and p.term_end.isoformat() <= envelope["effective_date"]:
+        raise RuleViolation("body-term-invalid", f"the term ends {p.term_end} on or before the election "
+                            f"{envelope['effective_date']}", body=p.body, term_end=p.term_end.isoformat())
+    cast(Organization, org).elect_body(envelope=envelope, data=p.stored())
+    return cast(Organization, org)
+
+
+register(EventType("OrganizationRegistered", Organization, OrganizationRegistered, _register, creates=True,
+                   description="A CO joins the ledger; only through POST /v1/orgs (admin)."))
+register(EventType("MajorMatterPolicySet", Organization, MajorMatterPolicySet, _set_policy,
+                   description="The CO's major-matter threshold, list of matter codes and mode."))
+register(EventType("QualificationCutoffSet", Organization, QualificationCutoffSet, _set_cutoff,
+                   description="The cut-off date of member qualification."))
+register(EventType("GoverningBodyElected", Organization, GoverningBodyElected, _elect,
+                   description="A governing body (三会) is elected: its seats, members, term, quorum and majority rules."))

@@ -1,0 +1,44 @@
+"""Settings, read from the environment when the service starts (never at import)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything an operator can set; every field has an environment variable."""
+
+    database_url: str = "sqlite:///var/ledger.db"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    admin_token: str | None = None
+    key_file: Path = Path("var/ledger-log.key")
+    log_origin: str = "audit-ledger.local"
+    max_body_bytes: int = 4 * 1024 * 1024
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
+        env = os.environ if environ is None else environ
+        return cls(
+            database_url=env.get("LEDGER_DATABASE_URL", cls.database_url),
+            host=env.get("LEDGER_HOST", cls.host),
+            port=int(env.get("LEDGER_PORT", cls.port)),
+            admin_token=env.get("LEDGER_ADMIN_TOKEN") or None,
+            key_file=Path(env.get("LEDGER_KEY_FILE", str(cls.key_file))),
+            log_origin=env.get("LEDGER_LOG_ORIGIN", cls.log_origin),
+            max_body_bytes=int(env.get("LEDGER_MAX_BODY_BYTES", cls.max_body_bytes)),
+        )
+
+
+ENVIRONMENT_VARIABLES = (
+    "LEDGER_DATABASE_URL",
+    "LEDGER_HOST",
+    "LEDGER_PORT",
+    "LEDGER_ADMIN_TOKEN",
+    "LEDGER_KEY_FILE",
+    "LEDGER_LOG_ORIGIN",
+    "LEDGER_MAX_BODY_BYTES",
+)
+"""Documented in the README and used by docker-compose.yml (a test checks both)."""

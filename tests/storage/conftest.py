@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ledger.api.app import build_services
+from ledger.api.deps import Services
+from ledger.appending import EventRequest
+from ledger.settings import Settings
+from tests.conftest import allow_frozen_time
+
+
+@pytest.fixture
+def services(database_url: str, tmp_path: Path) -> Iterator[Services]:
+    built = build_services(Settings(database_url=database_url, key_file=tmp_path / "log.key"))
+    allow_frozen_time(built.ledger)
+    yield built
+    built.engine.dispose()
+
+
+def register(services: Services, org_id: str = "TC-001", street: str = "城关街道") -> None:
+    from datetime import date
+
+    data = {"name": f"{org_id} 股份经济合作社", "street": street, "qualification_cutoff": "2020-06-30"}
+    services.appender.append(org_id, "admin:test", [EventRequest("OrganizationRegistered", org_id,
+                                                                 date(2020, 1, 1), data)])
