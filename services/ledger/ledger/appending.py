@@ -22,7 +22,7 @@ from .domain import catalog
 from .domain.errors import Conflict, LedgerError, RuleViolation
 from .log import tlog
 from .log.notes import Signer
-from .records import leaf_hash_of, record_of
+from .records import decode_state, leaf_hash_of, record_from_stored
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,11 @@ class Appender:
                 pending.extend((index, event) for event in new_events)
                 citations.append((new_events[0], catalog.CATALOG[request.type].entity.KIND, cited))
             recordings = self.ledger.save(*(event for _, event in pending))
-            records = [record_of(r.notification.id, r.domain_event) for r in recordings]
+            records = [
+                record_from_stored(r.notification.id, r.notification.originator_id, r.notification.originator_version,
+                                   r.notification.topic, decode_state(self.ledger.mapper, r.notification.state))
+                for r in recordings
+            ]
             body = self._store_indexes(session, org_id, pending, records, citations)
             if idempotency_key:
                 session.execute(insert(idempotency).values(

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import StoredEvent
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
@@ -12,7 +11,7 @@ from .adapters.store import Ledger, engine_of, events_table
 from .adapters.tables import entries, organizations
 from .domain.entity import Entity, entity_uuid
 from .domain.errors import NotFound
-from .records import record_of
+from .records import decode_state, record_from_stored
 
 
 class Reader:
@@ -78,7 +77,5 @@ class Reader:
 
     def _decode(self, row: Any) -> dict[str, Any]:
         state = row.state if isinstance(row.state, bytes) else bytes(row.state)
-        event = self.ledger.mapper.to_domain_event(
-            StoredEvent(originator_id=row.originator_id, originator_version=row.originator_version,
-                        topic=row.topic, state=state))
-        return record_of(row.position, event)
+        return record_from_stored(row.position, row.originator_id, row.originator_version, row.topic,
+                                  decode_state(self.ledger.mapper, state))

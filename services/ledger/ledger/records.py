@@ -1,41 +1,58 @@
-"""The record of a stored event: what is hashed into the log, exported and shown over HTTP."""
+"""The record of a stored event: what is hashed into the log, exported and shown over HTTP.
+
+A record is built from the stored bytes as written (decoded, never upcast), so the Merkle log
+commits to exactly what the store holds; upcasting to newer schema versions is for readers.
+"""
 from __future__ import annotations
 
 from typing import Any
 from uuid import UUID, uuid5
+
+from eventsourcing.persistence import Mapper
 
 from .domain.entity import ENTITY_NAMESPACE
 from .log import merkle
 from .log.canonical import canonical_json
 
 
-def event_type_of(event: Any) -> str:
-    """The event's type name, e.g. 'LeaseSigned' (its class name inside the entity)."""
-    return type(event).__name__
+def event_type_from_topic(topic: str) -> str:
+    """'ledger.domain.leases:Lease.LeaseSigned' -> 'LeaseSigned'."""
+    return topic.rsplit(".", 1)[-1].rsplit(":", 1)[-1]
 
 
-def event_id_of(event: Any) -> UUID:
+def event_id(originator_id: UUID | str, version: int) -> UUID:
     """A stable id for one event: its entity's aggregate id and version."""
-    return uuid5(ENTITY_NAMESPACE, f"{event.originator_id}:{event.originator_version}")
+    return uuid5(ENTITY_NAMESPACE, f"{originator_id}:{version}")
 
 
-def record_of(position: int, event: Any) -> dict[str, Any]:
+def decode_state(mapper: Mapper[Any], state: bytes) -> dict[str, Any]:
+    """The stored event's state as written (decrypted and decompressed if so configured)."""
+    if mapper.cipher:
+        state = mapper.cipher.decrypt(state)
+    if mapper.compressor:
+        state = mapper.compressor.decompress(state)
+    decoded: dict[str, Any] = mapper.transcoder.decode(state)
+    return decoded
+
+
+def record_from_stored(position: int, originator_id: UUID | str, version: int, topic: str,
+                       state: dict[str, Any]) -> dict[str, Any]:
     """Everything the ledger knows of one stored event, in stored form (money in fen)."""
-    envelope = event.envelope
+    envelope = state["envelope"]
     return {
         "position": position,
-        "event_id": str(event_id_of(event)),
+        "event_id": str(event_id(originator_id, version)),
         "org_id": envelope["org_id"],
         "entity_id": envelope["entity_id"],
-        "entity_version": event.originator_version,
-        "type": event_type_of(event),
+        "entity_version": version,
+        "type": event_type_from_topic(topic),
         "schema_version": envelope["schema_version"],
         "effective_date": envelope["effective_date"],
-        "recorded_at": event.timestamp.isoformat(),
+        "recorded_at": state["timestamp"].isoformat(),
         "actor": envelope["actor"],
         "idempotency_key": envelope.get("idempotency_key"),
         "flags": envelope.get("flags", []),
-        "data": event.data,
+        "data": state["data"],
     }
 
 
