@@ -23,7 +23,6 @@ from pydantic import (
 )
 from pydantic.json_schema import WithJsonSchema
 
-from ..domain.money import MoneyFormatError, format_fen, parse_yuan
 
 
 def _stored(info: ValidationInfo | SerializationInfo) -> bool:
@@ -31,6 +30,8 @@ def _stored(info: ValidationInfo | SerializationInfo) -> bool:
 
 
 def _validate_money(value: Any, handler: Any, info: ValidationInfo) -> int:
+    from ..domain.money import MoneyFormatError, parse_yuan  # here: domain/__init__ imports the contracts
+
     if _stored(info) and isinstance(value, int) and not isinstance(value, bool):
         return value
     try:
@@ -40,6 +41,8 @@ def _validate_money(value: Any, handler: Any, info: ValidationInfo) -> int:
 
 
 def _serialize_money(value: int, info: SerializationInfo) -> int | str:
+    from ..domain.money import format_fen
+
     return value if _stored(info) else format_fen(value)
 
 

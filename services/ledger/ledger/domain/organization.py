@@ -137,4 +137,4 @@ register(EventType("MajorMatterPolicySet", Organization, MajorMatterPolicySet, _
 register(EventType("QualificationCutoffSet", Organization, QualificationCutoffSet, _set_cutoff,
                    description="The cut-off date of member qualification."))
 register(EventType("GoverningBodyElected", Organization, GoverningBodyElected, _elect,
-                   description="A governing body (三会) is elected: its seats, members, term, quorum and majority rules."))
+                   description="A governing body (三会) is elected: seats, members, term, quorum and majority."))

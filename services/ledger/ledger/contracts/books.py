@@ -1,0 +1,36 @@
+"""Payload contracts of bookkeeping: vouchers (记账凭证) and their reversal (红字冲销)."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from .base import EntityId, Payload, PositiveMoney, Text
+
+
+class VoucherLine(Payload):
+    """One line of a voucher: an account of the 2023 chart, debit or credit, an amount."""
+
+    account: str = Field(
+        pattern=r"^\d{3,10}$", description="Account code of the 2023 chart (会计科目), e.g. 102 银行存款, 501 经营收入."
+    )
+    side: Literal["debit", "credit"] = Field(description="debit 借方 or credit 贷方.")
+    amount: PositiveMoney = Field(description="Amount in yuan, more than zero.")
+    memo: Text | None = Field(default=None, description="The line's note (摘要), e.g. 收张三门面房一季度租金.")
+
+
+class VoucherPosted(Payload):
+    """A voucher is posted (记账凭证): balanced lines of the 2023 chart; corrected only by reversal."""
+
+    description: Text = Field(description="What the voucher records (摘要), e.g. 收张三门面房一季度租金.")
+    lines: list[VoucherLine] = Field(
+        min_length=2, max_length=200, description="At least two lines; debits equal credits."
+    )
+    attachments: int = Field(default=0, ge=0, description="Number of supporting documents (附件张数).")
+
+
+class VoucherReversed(Payload):
+    """A reversing voucher (红字冲销凭证) cancels a posted voucher, line by line; then a correct one is posted."""
+
+    reverses: EntityId = Field(description="The voucher reversed.")
+    reason: Text = Field(description="Why it is reversed (冲销原因).")
