@@ -25,4 +25,4 @@ def register(services: Services, org_id: str = "TC-001", street: str = "城关�
 
     data = {"name": f"{org_id} 股份经济合作社", "street": street, "qualification_cutoff": "2020-06-30"}
     services.appender.append(org_id, "admin:test", [EventRequest("OrganizationRegistered", org_id,
-                                                                 date(2020, 1, 1), data)])
+                                                                 date(2020, 1, 1), data)], author="admin")

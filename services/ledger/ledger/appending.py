@@ -16,10 +16,11 @@ from pydantic import ValidationError
 from sqlalchemy import insert, select, text
 
 from .adapters.store import Ledger
-from .adapters.tables import EVENTS_TABLE, entries, idempotency, organizations, references
+from .adapters.tables import EVENTS_TABLE, closed_periods, entries, idempotency, organizations, references
 from .context import BatchContext
 from .domain import catalog
 from .domain.errors import Conflict, LedgerError, RuleViolation
+from .domain.periods import Period
 from .log import tlog
 from .log.notes import Signer
 from .records import decode_state, leaf_hash_of, record_from_stored
@@ -70,11 +71,12 @@ class Appender:
         requests: list[EventRequest],
         idempotency_key: str | None = None,
         request_hash: str = "",
+        author: str = "cooperative",
     ) -> AppendOutcome:
         """Append all of ``requests`` or none; retry a lost race (holding the lock) when no version was expected."""
         for attempt in range(3):
             try:
-                return self._append_once(org_id, actor, requests, idempotency_key, request_hash, attempt > 0)
+                return self._append_once(org_id, actor, requests, idempotency_key, request_hash, author, attempt > 0)
             except (StoreIntegrityError, sqlalchemy.exc.IntegrityError):
                 if idempotency_key:
                     replay = self._replay(org_id, idempotency_key, request_hash)
@@ -86,7 +88,8 @@ class Appender:
                        org_id=org_id)
 
     def _append_once(self, org_id: str, actor: str, requests: list[EventRequest],
-                     idempotency_key: str | None, request_hash: str, lock_first: bool = False) -> AppendOutcome:
+                     idempotency_key: str | None, request_hash: str, author: str,
+                     lock_first: bool = False) -> AppendOutcome:
         with self.ledger.recorder.datastore.transaction(commit=True) as session:  # type: ignore[attr-defined]
             if lock_first and session.get_bind().dialect.name == "postgresql":
                 # A retry after a lost race reads and writes under the lock the store takes anyway.
@@ -96,10 +99,11 @@ class Appender:
                 if replay is not None:
                     return replay
             context = BatchContext(self.ledger, session, org_id)
+            context.prefetch({r.entity_id for r in requests})
             pending, citations = [], []
             for index, request in enumerate(requests):
                 try:
-                    new_events, cited = self._decide(context, actor, idempotency_key, request)
+                    new_events, cited = self._decide(context, actor, idempotency_key, request, author)
                 except LedgerError as exc:
                     raise BatchError(index, exc) from None
                 pending.extend((index, event) for event in new_events)
@@ -119,7 +123,7 @@ class Appender:
             return AppendOutcome(body, positions=[r["position"] for r in records])
 
     def _decide(self, context: BatchContext, actor: str, idempotency_key: str | None,
-                request: EventRequest) -> tuple[list[Any], list[tuple[str, str]]]:
+                request: EventRequest, author: str) -> tuple[list[Any], list[tuple[str, str]]]:
         """Check one request against the catalogue and the rules; return its new events and citations."""
         event_type = catalog.CATALOG.get(request.type)
         if event_type is None:
@@ -128,6 +132,9 @@ class Appender:
                                     f"{catalog.DERIVED[request.type]}", type=request.type)
             raise RuleViolation("unknown-event-type", f"unknown event type {request.type!r}", type=request.type,
                                 known=sorted(catalog.CATALOG))
+        if event_type.author != author:
+            raise RuleViolation("event-author", f"{request.type} is appended by an {event_type.author}, "
+                                f"not by a {author}", type=request.type, author=event_type.author)
         try:
             payload = event_type.payload.model_validate(request.data)
         except ValidationError as exc:
@@ -136,6 +143,7 @@ class Appender:
         context.effective_date = request.effective_date.isoformat()
         if event_type.name != "OrganizationRegistered":
             context.organization()
+            context.refuse_if_closed(context.effective_date)
         entity = context.entity(request.entity_id)
         _check_identity(event_type, entity, request)
         cited = _check_references(context, event_type, payload)
@@ -183,6 +191,11 @@ class Appender:
             if rec["type"] == "OrganizationRegistered":
                 session.execute(insert(organizations).values(
                     org_id=org_id, name=rec["data"]["name"], street=rec["data"]["street"], position=rec["position"]))
+            elif rec["type"] == "PeriodClosed":
+                period = Period.parse(rec["data"]["period"])
+                session.execute(insert(closed_periods).values(
+                    org_id=org_id, period=str(period), start_date=period.start.isoformat(),
+                    end_date=period.end.isoformat(), position=rec["position"]))
         return {
             "events": [
                 {
@@ -257,7 +270,7 @@ def _check_references(context: BatchContext, event_type: catalog.EventType, payl
         targets = value if isinstance(value, (list, tuple)) else ([value] if value else [])
         for target in targets:
             found = context.entity(target)
-            if found is None or found.KIND != kind:
+            if found is None or (kind != "*" and found.KIND != kind):
                 what = "nothing" if found is None else f"a {found.KIND}"
                 raise RuleViolation("reference-exists", f"{field_name} {target!r} must be a {kind} of this CO; "
                                     f"it is {what}", field=field_name, reference=target, expected_kind=kind)

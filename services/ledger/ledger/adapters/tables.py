@@ -46,6 +46,7 @@ entries = Table(
     Index("ix_entries_org_entity", "org_id", "entity_id", "position"),
     Index("ix_entries_org_type", "org_id", "type", "position"),
     Index("ix_entries_org_effective", "org_id", "effective_date", "position"),
+    Index("ix_entries_recorded_at", "recorded_at"),
 )
 
 references = Table(
@@ -66,6 +67,16 @@ organizations = Table(
     Column("org_id", String(32), primary_key=True),
     Column("name", Text, nullable=False),
     Column("street", Text, nullable=False),
+    Column("position", BigInteger, nullable=False),
+)
+
+closed_periods = Table(
+    "ledger_closed_periods",
+    metadata,
+    Column("org_id", String(32), primary_key=True),
+    Column("period", String(8), primary_key=True),
+    Column("start_date", String(10), nullable=False),
+    Column("end_date", String(10), nullable=False),
     Column("position", BigInteger, nullable=False),
 )
 
@@ -110,5 +121,15 @@ log_heads = Table(
     Column("checkpoint", Text, nullable=False),
 )
 
-APPEND_ONLY = (EVENTS_TABLE, "ledger_entries", "ledger_references", "ledger_idempotency", "ledger_log_nodes")
+checkpoints = Table(
+    "ledger_checkpoints",
+    metadata,
+    Column("org_id", String(32), primary_key=True),
+    Column("size", BigInteger, primary_key=True, autoincrement=False),
+    Column("note", Text, nullable=False),
+)
+"""Every signed checkpoint the ledger issued (one per append batch), kept for later proofs."""
+
+APPEND_ONLY = (EVENTS_TABLE, "ledger_entries", "ledger_references", "ledger_idempotency", "ledger_log_nodes",
+               "ledger_checkpoints")
 """Tables whose rows are never updated or deleted; triggers enforce it in the database."""

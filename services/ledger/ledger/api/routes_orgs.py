@@ -16,7 +16,7 @@ def register_org(body: OrgIn, caller: CallerDep, services: ServicesDep) -> OrgOu
     caller.require_role("admin")
     data = body.model_dump(mode="json", exclude={"org_id"})
     request = EventRequest("OrganizationRegistered", body.org_id, body.qualification_cutoff, data)
-    outcome = services.appender.append(body.org_id, caller.subject, [request])
+    outcome = services.appender.append(body.org_id, caller.subject, [request], author="admin")
     return OrgOut(org_id=body.org_id, name=body.name, street=body.street, position=outcome.positions[0])
 
 

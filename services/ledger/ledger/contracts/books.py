@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from .audit import Adjustment
 from .base import EntityId, Payload, PositiveMoney, Text
 
 
@@ -27,6 +28,7 @@ class VoucherPosted(Payload):
         min_length=2, max_length=200, description="At least two lines; debits equal credits."
     )
     attachments: int = Field(default=0, ge=0, description="Number of supporting documents (附件张数).")
+    adjusts: Adjustment | None = Field(default=None, description="Set when it corrects a closed period (调整).")
 
 
 class VoucherReversed(Payload):
@@ -34,3 +36,4 @@ class VoucherReversed(Payload):
 
     reverses: EntityId = Field(description="The voucher reversed.")
     reason: Text = Field(description="Why it is reversed (冲销原因).")
+    adjusts: Adjustment | None = Field(default=None, description="Set when it corrects a closed period (调整).")

@@ -14,4 +14,5 @@ from . import (  # noqa: F401  (imported for their registrations)
     members,
     books,
     distribution,
+    audit,
 )

@@ -58,9 +58,11 @@ class EventType:
     handler: Handler
     creates: bool = False
     references: dict[str, str] = field(default_factory=dict)
-    """payload field -> entity kind it cites (a str field, or a list of str)."""
+    """payload field -> entity kind it cites (a str field, or a list of str); kind "*" accepts any."""
     version: int = 1
     description: str = ""
+    author: str = "cooperative"
+    """Who appends it: cooperative (through /events), auditor (close, findings) or admin (registration)."""
 
 
 CATALOG: dict[str, EventType] = {}
@@ -87,4 +89,5 @@ def load_catalog() -> dict[str, EventType]:
 
     importlib.import_module("ledger.domain")
     importlib.import_module("ledger.domain.organization")
+    importlib.import_module("ledger.domain.audit")
     return CATALOG

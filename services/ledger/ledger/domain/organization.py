@@ -130,7 +130,7 @@ def _elect(ctx: Context, org: Entity | None, envelope: dict[str, Any], p: Govern
     return cast(Organization, org)
 
 
-register(EventType("OrganizationRegistered", Organization, OrganizationRegistered, _register, creates=True,
+register(EventType("OrganizationRegistered", Organization, OrganizationRegistered, _register, creates=True, author="admin",
                    description="A CO joins the ledger; only through POST /v1/orgs (admin)."))
 register(EventType("MajorMatterPolicySet", Organization, MajorMatterPolicySet, _set_policy,
                    description="The CO's major-matter threshold, list of matter codes and mode."))
