@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Optional
 
@@ -28,7 +29,15 @@ def run(host: Optional[str] = None, port: Optional[int] = None) -> None:
     from .api.app import create_app
 
     settings = Settings.from_env()
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level="info")
+    access = logging.getLogger("ledger.access")
+    if not access.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access.addHandler(handler)
+        access.setLevel(logging.INFO)
+        access.propagate = False
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level="info",
+                access_log=False)
 
 
 @app.command()
@@ -104,6 +113,41 @@ def schemas(out: Path = typer.Option(Path("schemas/events"), help="Folder to wri
     for name, text in rendered.items():
         (out / name).write_text(text, encoding="utf-8")
     typer.echo(f"wrote {len(rendered)} schemas to {out}")
+
+
+@app.command()
+def project(
+    follow: bool = typer.Option(False, "--follow", help="Keep following the feed until interrupted."),
+    rebuild: bool = typer.Option(False, "--rebuild", help="Build a fresh read model from position 0 and swap it in."),
+    poll: float = typer.Option(1.0, help="Seconds between polls when caught up (--follow)."),
+) -> None:
+    """Run the projection worker: bring the audit read model up to date (once, follow, or rebuild)."""
+    import signal
+    import threading
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from projections.projector import Projector
+
+    from .adapters.store import open_ledger
+
+    projector = Projector(open_ledger(Settings.from_env().database_url))
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, transient=follow) as bar:
+        task = bar.add_task("projecting", total=projector.last_position() or 1)
+
+        def progress(done: int, last: int) -> None:
+            bar.update(task, completed=done, total=last)
+
+        done = projector.rebuild(progress) if rebuild else projector.run_once(progress)
+    typer.echo(f"projected {done} events")
+    if follow:
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        try:
+            projector.follow(stop, poll_seconds=poll)
+        except KeyboardInterrupt:
+            stop.set()
 
 
 def main() -> None:

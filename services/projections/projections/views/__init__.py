@@ -1,0 +1,46 @@
+"""The audit views: pure functions of (CO, period, facts) to canonical-JSON-ready dicts.
+
+``facts`` are all the facts of one CO known at a log position and effective by the period end,
+in log order. The answer holds only dicts with str keys, lists, str, int, bool and None: money
+in integer fen (``*_fen``), dates as ISO strings, rates as fixed-decimal strings; every list in a
+deterministic order; every age, expiry and rate relative to the period end. No clock, no I/O.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Literal, Sequence
+
+from ledger.domain.periods import Period
+
+from ..facts import Fact
+from .monthly import render_monthly
+from .quarterly import render_quarterly
+from .yearly import render_yearly
+
+View = Literal["monthly", "quarterly", "yearly"]
+
+RENDERERS: dict[str, tuple[str, Callable[[dict[str, Any], Period, Sequence[Fact]], dict[str, Any]]]] = {
+    "monthly": ("month", render_monthly),
+    "quarterly": ("quarter", render_quarterly),
+    "yearly": ("year", render_yearly),
+}
+"""View -> (the period kind it audits, its renderer)."""
+
+
+def render(view: View, org: dict[str, Any], period: Period, facts: Sequence[Fact]) -> dict[str, Any]:
+    """The ``view`` of ``period`` for the CO ``org`` from its facts.
+
+    Facts are put in log order (position, seq) and those effective after the period end are
+    left out, so a caller's prefix filtered or not gives the same answer. A view audits its own
+    kind of period: monthly a month, quarterly a quarter, yearly a year (ValueError otherwise).
+    """
+    if view not in RENDERERS:
+        raise ValueError(f"no audit view {view!r}; views are monthly, quarterly, yearly")
+    kind, renderer = RENDERERS[view]
+    if period.kind != kind:
+        raise ValueError(f"the {view} view audits a {kind}; got the {period.kind} {period}")
+    end = period.end.isoformat()
+    in_log_order = sorted((f for f in facts if f.effective_date <= end), key=lambda f: (f.position, f.seq))
+    return renderer(org, period, in_log_order)
+
+
+__all__ = ["render", "View", "RENDERERS"]

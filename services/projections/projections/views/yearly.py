@@ -1,0 +1,128 @@
+"""The year-end efficiency audit (年底效益审计): balance sheet, income and distribution statement,
+asset roll-forward, rent collection, return on operating assets, the distribution, open findings.
+
+Appropriations (reserve fund, member distribution, other) are those of the distribution plans
+declared in the year (DistributionDeclared effective in it, whatever fiscal year they distribute):
+the adopted plan is the authority; ``books_difference_fen`` shows whether it was booked (311/322).
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from ledger.domain.periods import Period
+
+from ..facts import Fact
+from .assets import asset_states, roll_forward
+from .common import Row, fixed_ratio, header, journal, within
+from .leasing import LeaseState, lease_states, rent_between
+from .statements import balance_sheet, income_statement
+
+RATE_PLACES = 4
+"""Rates are decimal strings with four places ("0.8750")."""
+
+
+def render_yearly(org: Row, period: Period, facts: Sequence[Fact]) -> Row:
+    """The yearly view of ``period`` from the CO's facts (log order, effective by the period end)."""
+    start, end = period.start.isoformat(), period.end.isoformat()
+    postings, leases = journal(facts), list(lease_states(facts, end).values())
+    plans = declarations(facts, start, end)
+    appropriations = {"reserve_fund": sum(d["reserve_fund_fen"] for d in plans),
+                      "member_distribution": sum(d["member_distribution_fen"] for d in plans),
+                      "other_distribution": sum(d["other_fen"] for d in plans)}
+    statement = income_statement(postings, start, end, appropriations)
+    result = next(line["amount_fen"] for line in statement["lines"] if line["item"] == "current_year_result")
+    return {
+        **header("yearly", org, period),
+        "balance_sheet": balance_sheet(postings, start, end),
+        "income_statement": statement,
+        "asset_roll_forward": roll_forward(facts, start, end),
+        "rent_collection": rent_collection(leases, start, end),
+        "return_on_operating_assets": return_on_operating_assets(facts, leases, start, end, result),
+        "distribution": {"declarations": plans, "totals": {
+            key: sum(d[key] for d in plans)
+            for key in ("reserve_fund_fen", "member_distribution_fen", "other_fen", "paid_fen")}},
+        "open_findings": open_findings(facts),
+    }
+
+
+def rent_collection(leases: Sequence[LeaseState], start: str, end: str) -> Row:
+    """Rent received over rent invoiced in the year (by effective date), as a fixed-decimal rate."""
+    invoiced = received = 0
+    for lease in leases:
+        billed, paid = rent_between(lease, start, end)
+        invoiced, received = invoiced + billed, received + paid
+    return {"invoiced_fen": invoiced, "received_fen": received,
+            "rate": fixed_ratio(received, invoiced, RATE_PLACES)}
+
+
+def return_on_operating_assets(facts: Sequence[Fact], leases: Sequence[LeaseState], start: str, end: str,
+                               result: int) -> Row:
+    """The current-year result over the year-end book value of the assets leased out at some time in the year.
+
+    Assets disposed of by the year end hold no book value and are left out.
+    """
+    leased = {lease.asset_id for lease in leases if lease.start <= end and start <= lease.ends_on}
+    held = asset_states(facts, end)
+    assets = sorted(a for a in leased if a in held and not held[a].disposed_on)
+    book_value = sum(held[a].book_value for a in assets)
+    return {"current_year_result_fen": result, "operating_assets": assets, "book_value_fen": book_value,
+            "rate": fixed_ratio(result, book_value, RATE_PLACES)}
+
+
+def shares_at(facts: Sequence[Fact], end: str) -> dict[str, int]:
+    """Each member's shares at ``end``: allotted, less passed on, plus received (as ``members.shares_held``)."""
+    shares: dict[str, int] = {}
+    for f in facts:
+        if f.effective_date > end:
+            continue
+        if f.kind == "SharesAllotted":
+            shares[f.entity_id] = shares.get(f.entity_id, 0) + int(f.attrs["shares"])
+        elif f.kind == "SharesTransferred":
+            moved, to = int(f.attrs["shares"]), str(f.attrs["to_member_id"])
+            shares[f.entity_id] = shares.get(f.entity_id, 0) - moved
+            shares[to] = shares.get(to, 0) + moved
+    return shares
+
+
+def member_names(facts: Sequence[Fact]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for f in facts:
+        if f.kind in ("MemberQualified", "MemberRecordCorrected") and "name" in f.attrs:
+            names[f.entity_id] = str(f.attrs["name"])
+    return names
+
+
+def declarations(facts: Sequence[Fact], start: str, end: str) -> list[Row]:
+    """The distribution plans declared in the year, each with its members' shares, entitlement and dividends paid."""
+    shares, names = shares_at(facts, end), member_names(facts)
+    paid: dict[tuple[str, str], int] = {}
+    for f in facts:
+        if f.kind == "DividendPaid":
+            key = (str(f.attrs["distribution_id"]), str(f.attrs["member_id"]))
+            paid[key] = paid.get(key, 0) + int(f.attrs["amount"])
+    rows = []
+    for f in facts:
+        if f.kind != "DistributionDeclared" or not within(f.effective_date, start, end):
+            continue
+        a, rate = f.attrs, int(f.attrs["rate_per_share"])
+        members = sorted({m for m, n in shares.items() if n} | {m for d, m in paid if d == f.entity_id})
+        member_rows = [{"member_id": m, "name": names.get(m), "shares": shares.get(m, 0),
+                        "entitled_fen": shares.get(m, 0) * rate, "paid_fen": paid.get((f.entity_id, m), 0)}
+                       for m in members]
+        rows.append({"distribution_id": f.entity_id, "declared_on": f.effective_date, "fiscal_year": a["fiscal_year"],
+                     "resolution_id": a.get("resolution_id"), "distributable_fen": int(a["distributable"]),
+                     "reserve_fund_fen": int(a["reserve_fund"]),
+                     "member_distribution_fen": int(a["member_distribution"]),
+                     "other_fen": int(a.get("other", 0)), "rate_per_share_fen": rate,
+                     "paid_fen": sum(r["paid_fen"] for r in member_rows), "members": member_rows})
+    return sorted(rows, key=lambda r: (r["declared_on"], r["distribution_id"]))
+
+
+def open_findings(facts: Sequence[Fact]) -> list[Row]:
+    """Findings recorded and not rectified as the view knows them, by finding id."""
+    rectified = {f.entity_id for f in facts if f.kind == "FindingRectified"}
+    rows = [{"finding_id": f.entity_id, "recorded_on": f.effective_date, "period": f.attrs.get("period"),
+             "title": f.attrs.get("title"), "detail": f.attrs.get("detail"),
+             "severity": f.attrs.get("severity", "medium"), "subject_ids": sorted(f.attrs.get("subject_ids") or [])}
+            for f in facts if f.kind == "FindingRecorded" and f.entity_id not in rectified]
+    return sorted(rows, key=lambda r: r["finding_id"])
