@@ -18,7 +18,7 @@ install: $(STAMP)
 
 run: install  ## serve on 127.0.0.1:8000 with SQLite in var/ (LEDGER_DATABASE_URL to change)
 	@$(BIN)/ledger hello
-	$(BIN)/ledger run
+	$(BIN)/ledger run --with-projector
 
 test: install  ## every test, on SQLite and PostgreSQL
 	$(BIN)/python -m pytest -q

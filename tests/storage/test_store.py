@@ -12,7 +12,8 @@ from ledger.appending import EventRequest
 from ledger.domain.errors import LedgerError
 from tests.storage.conftest import register
 
-APPEND_ONLY = ["ledger_events", "ledger_entries", "ledger_references", "ledger_idempotency", "ledger_log_nodes"]
+APPEND_ONLY = ["ledger_events", "ledger_entries", "ledger_references", "ledger_idempotency", "ledger_log_nodes",
+               "ledger_checkpoints", "ledger_closed_periods"]
 
 
 def cutoff(expected_version: int | None = None) -> EventRequest:

@@ -8,11 +8,14 @@ from typing import Optional
 
 import typer
 
+from .cli_log import export_command, verify_app
 from .settings import Settings
 
 app = typer.Typer(help="CO audit ledger: event-sourced, provable, replayable.", no_args_is_help=True)
 tokens_app = typer.Typer(help="Issue, list and revoke bearer tokens.", no_args_is_help=True)
 app.add_typer(tokens_app, name="tokens")
+app.add_typer(verify_app, name="verify")
+app.command("export")(export_command)
 
 
 def _engine():  # type: ignore[no-untyped-def]
@@ -22,7 +25,9 @@ def _engine():  # type: ignore[no-untyped-def]
 
 
 @app.command()
-def run(host: Optional[str] = None, port: Optional[int] = None) -> None:
+def run(host: Optional[str] = None, port: Optional[int] = None,
+        with_projector: bool = typer.Option(False, "--with-projector",
+                                            help="Also keep the audit read model current in this process.")) -> None:
     """Serve the HTTP API (LEDGER_DATABASE_URL, LEDGER_HOST, LEDGER_PORT)."""
     import uvicorn
 
@@ -36,8 +41,22 @@ def run(host: Optional[str] = None, port: Optional[int] = None) -> None:
         access.addHandler(handler)
         access.setLevel(logging.INFO)
         access.propagate = False
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level="info",
+    application = create_app(settings)
+    if with_projector:
+        _project_in_background(application)
+    uvicorn.run(application, host=host or settings.host, port=port or settings.port, log_level="info",
                 access_log=False)
+
+
+def _project_in_background(application: object) -> None:
+    """A daemon thread following the feed into the read model (the embedded, one-process set-up)."""
+    import threading
+
+    from projections.projector import Projector
+
+    projector = Projector(application.state.services.ledger)  # type: ignore[attr-defined]
+    threading.Thread(target=projector.follow, args=(threading.Event(),), kwargs={"poll_seconds": 1.0},
+                     name="projector", daemon=True).start()
 
 
 @app.command()

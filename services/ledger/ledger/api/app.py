@@ -10,7 +10,7 @@ from ..domain.catalog import load_catalog
 from ..log.keys import load_or_create_signer
 from ..reading import Reader
 from ..settings import Settings
-from . import problems, routes_admin, routes_audit, routes_entities, routes_events, routes_orgs
+from . import problems, routes_admin, routes_audit, routes_entities, routes_events, routes_log, routes_orgs
 from .deps import Services
 from .middleware import AccessLog, BodySizeLimit
 
@@ -35,7 +35,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     )
     app.state.services = services or build_services(settings)
     problems.install(app)
-    for module in (routes_admin, routes_orgs, routes_events, routes_entities, routes_audit):
+    for module in (routes_admin, routes_orgs, routes_events, routes_entities, routes_audit, routes_log):
         app.include_router(module.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(AccessLog)

@@ -13,7 +13,7 @@ from typing import Iterable
 from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from ..adapters.tables import log_heads, log_nodes
+from ..adapters.tables import checkpoints, log_heads, log_nodes
 from . import merkle
 from .notes import Checkpoint, Signer
 
@@ -74,7 +74,7 @@ def origin_for(log_origin: str, org_id: str) -> str:
 def append_leaves(
     session: Session, org_id: str, leaf_hashes: list[bytes], signer: Signer, origin: str, moment: datetime
 ) -> Head:
-    """Add leaves to the CO's log, store the new nodes and a signed checkpoint; return the new head."""
+    """Add leaves to the CO's log, store the new nodes and a signed checkpoint (head and history); return the head."""
     head = read_head(session, org_id)
     new_nodes, frontier = merkle.append_leaves(head.frontier, head.size, leaf_hashes)
     if new_nodes:
@@ -85,6 +85,7 @@ def append_leaves(
     size = head.size + len(leaf_hashes)
     checkpoint = Checkpoint(origin, size, merkle.root_from_frontier(frontier), rfc3339(moment), ())
     note = signer.sign(checkpoint.body())
+    session.execute(insert(checkpoints).values(org_id=org_id, size=size, note=note))
     values = {"size": size, "frontier": json.dumps([h.hex() for h in frontier]), "checkpoint": note}
     if head.size == 0 and head.checkpoint is None:
         session.execute(insert(log_heads).values(org_id=org_id, **values))
