@@ -9,6 +9,7 @@ from typing import Optional
 import typer
 
 from .cli_log import export_command, verify_app
+from .cli_seed import register as register_seed
 from .settings import Settings
 
 app = typer.Typer(help="CO audit ledger: event-sourced, provable, replayable.", no_args_is_help=True)
@@ -16,6 +17,7 @@ tokens_app = typer.Typer(help="Issue, list and revoke bearer tokens.", no_args_i
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(verify_app, name="verify")
 app.command("export")(export_command)
+register_seed(app)
 
 
 def _engine():  # type: ignore[no-untyped-def]

@@ -1,0 +1,39 @@
+"""One CO's whole history as event requests: founding, register, leases, books and distributions.
+
+Each CO draws from its own ``random.Random(co.seed)`` (the seed comes from the county plan), so a
+CO's events depend only on (scale, seed) and never on the order the COs are written in.
+"""
+from __future__ import annotations
+
+import random
+
+from .approvals import Approvals
+from .books import award_tenders, distribute, post_expenses
+from .chronicle import YEARS, Chronicle
+from .founding import elect_bodies, found, open_books
+from .leasing import Leasing
+from .members import correct_names, pass_on_shares, qualify
+from .plan import CoPlan
+
+
+def chronicle_of(co: CoPlan) -> Chronicle:
+    """Generate every event of ``co`` (not its registration: see ``founding.registration``)."""
+    chronicle = Chronicle(co.org_id, random.Random(co.seed))
+    assets = found(chronicle, co)
+    register = qualify(chronicle, co)
+    elect_bodies(chronicle, co, [m.name for m in register])
+    open_books(chronicle, assets)
+    approvals = Approvals(chronicle, co.street, f"{co.village}社区会议室")
+    leasing = Leasing(chronicle, approvals)
+    shop_fronts = [a.asset_id for a in assets if a.kind == "MF"]
+    plants = dict(zip(shop_fronts, ("major-matter", "below-value"))) if co.mode == "flag" else {}
+    for asset in assets:
+        if asset.annual_rent_fen:
+            leasing.lease_out(asset, plants.get(asset.asset_id))
+    award_tenders(chronicle, co, approvals, assets)
+    for year in YEARS:
+        pass_on_shares(chronicle, register, year)
+        correct_names(chronicle, register, year)
+        post_expenses(chronicle, co, year)
+        distribute(chronicle, co, register, year)
+    return chronicle
