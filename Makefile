@@ -27,6 +27,9 @@ test: install  ## every test, on SQLite and PostgreSQL
 test-fast: install  ## unit tests only (no database)
 	$(BIN)/python -m pytest -q tests/unit
 
+bench: install  ## benchmark on PostgreSQL (127.0.0.1:5432): writes BENCHMARKS.md and bench-results/ (<= 30 min)
+	$(BIN)/python -m tests.bench.run
+
 schemas: install  ## regenerate schemas/events from the payload contracts
 	$(BIN)/ledger schemas
 

@@ -99,7 +99,7 @@ class Appender:
                 if replay is not None:
                     return replay
             context = BatchContext(self.ledger, session, org_id)
-            context.prefetch({r.entity_id for r in requests})
+            context.prefetch({r.entity_id for r in requests}, _cited_ids(requests))
             pending, citations = [], []
             for index, request in enumerate(requests):
                 try:
@@ -159,16 +159,16 @@ class Appender:
         changed = event_type.handler(context, entity, envelope, payload)
         context.keep(changed)
         new_events = list(changed.collect_events())
-        context.pending_citations.extend((target, event_type.entity.KIND, request.entity_id) for _, target in cited)
+        context.cite((target, event_type.entity.KIND, request.entity_id) for _, target in cited)
         return new_events, cited
 
     def _store_indexes(self, session: Any, org_id: str, pending: list[tuple[int, Any]],
                        records: list[dict[str, Any]], citations: list[tuple[Any, str, list[tuple[str, str]]]]) -> dict[str, Any]:
         leaf_hashes = [leaf_hash_of(r) for r in records]
-        first_leaf = tlog.read_head(session, org_id).size
-        moment = pending[-1][1].timestamp
+        before = tlog.read_head(session, org_id)
+        first_leaf = before.size
         head = tlog.append_leaves(session, org_id, leaf_hashes, self.signer,
-                                  tlog.origin_for(self.log_origin, org_id), moment)
+                                  tlog.origin_for(self.log_origin, org_id), pending[-1][1].timestamp, before)
         session.execute(insert(entries), [
             {
                 "position": rec["position"], "org_id": org_id, "entity_id": rec["entity_id"],
@@ -275,6 +275,19 @@ def _check_references(context: BatchContext, event_type: catalog.EventType, payl
                 raise RuleViolation("reference-exists", f"{field_name} {target!r} must be a {kind} of this CO; "
                                     f"it is {what}", field=field_name, reference=target, expected_kind=kind)
             cited.append((field_name, target))
+    return cited
+
+
+def _cited_ids(requests: list[EventRequest]) -> set[str]:
+    """The ids the requests' payloads cite, read from the raw data (a prefetch hint: validation comes later)."""
+    cited: set[str] = set()
+    for request in requests:
+        event_type = catalog.CATALOG.get(request.type)
+        for field_name in event_type.references if event_type is not None else ():
+            value = request.data.get(field_name) if isinstance(request.data, dict) else None
+            for target in value if isinstance(value, (list, tuple)) else [value]:
+                if isinstance(target, str) and target:
+                    cited.add(target)
     return cited
 
 

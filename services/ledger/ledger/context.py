@@ -1,16 +1,29 @@
-"""The context a batch of appends sees: the CO's entities as they stand, this batch included."""
+"""The context a batch of appends sees: the CO's entities as they stand, this batch included.
+
+Reads are batched: the entities a batch names (and those citing them) are loaded from the event
+store in one query per 500 ids, not one per entity, and each (target, kind) citation lookup
+reads the references table once per batch. Nothing the batch itself writes is in the database
+before the batch's decisions are made, so what was read stays true for the whole batch; the
+batch's own events are seen through ``loaded`` (the entities as the batch left them) and the
+citations it recorded (``cite``).
+"""
 from __future__ import annotations
 
-from typing import Any
+from bisect import insort
+from typing import Any, Iterable
+from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import StoredEvent
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .adapters.store import Ledger
+from .adapters.store import Ledger, events_table
 from .adapters.tables import closed_periods, entries, references
 from .domain.entity import Entity, entity_uuid
 from .domain.errors import Conflict, NotFound
+
+CHUNK = 500
+"""Ids per IN (...) list."""
 
 
 class BatchContext:
@@ -23,41 +36,64 @@ class BatchContext:
         self.effective_date = ""
         self.loaded: dict[str, Entity | None] = {}
         self._closed: list[tuple[str, str, str]] | None = None
-        self.pending_citations: list[tuple[str, str, str]] = []
-        """(target_id, citing kind, citing entity_id) recorded earlier in this batch."""
+        self._stored_citations: dict[tuple[str, str], set[str]] = {}
+        """(target_id, citing kind) -> citing entity ids in the database (read once per batch)."""
+        self._prefetched_targets: set[str] = set()
+        """Targets whose stored citations of every kind were read (absent keys mean none)."""
+        self._batch_citations: dict[tuple[str, str], set[str]] = {}
+        """(target_id, citing kind) -> citing entity ids recorded earlier in this batch."""
+        self._citing_ids: dict[tuple[str, str], list[str]] = {}
+        """(target_id, citing kind) -> every citing entity id, sorted (kept up to date by ``cite``)."""
 
-    def prefetch(self, entity_ids: set[str]) -> None:
-        """Mark the ids that have no event yet as new, in one query, so they need no store read."""
-        wanted = sorted(set(entity_ids) - set(self.loaded))
-        existing: set[str] = set()
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            existing.update(self.session.execute(
-                select(entries.c.entity_id).where(entries.c.org_id == self.org_id, entries.c.entity_id.in_(chunk))
-                .distinct()).scalars())
-        self.loaded.update({entity_id: None for entity_id in wanted if entity_id not in existing})
+    @property
+    def pending_citations(self) -> list[tuple[str, str, str]]:
+        """(target_id, citing kind, citing entity_id) recorded earlier in this batch."""
+        return [(target, kind, source) for (target, kind), sources in self._batch_citations.items()
+                for source in sorted(sources)]
+
+    def cite(self, citations: Iterable[tuple[str, str, str]]) -> None:
+        """Record (target_id, citing kind, citing entity_id) citations made by this batch's events."""
+        for target, kind, source in citations:
+            sources = self._batch_citations.setdefault((target, kind), set())
+            ids = self._citing_ids.get((target, kind))
+            if ids is not None and source not in sources and source not in self._stored_citations[(target, kind)]:
+                insort(ids, source)
+            sources.add(source)
+
+    def prefetch(self, entity_ids: set[str], cited_ids: Iterable[str] = ()) -> None:
+        """Load the batch's entities (and the ids its payloads cite) in a few queries; new ids read as None.
+
+        The citations of all these ids are read too, so the rules looking for "who cites X" need
+        no query per event.
+        """
+        wanted = {self.org_id} | set(entity_ids) | {i for i in cited_ids if isinstance(i, str) and i}
+        self._load(wanted)
+        self._prefetch_citations(wanted)
 
     def entity(self, entity_id: str) -> Entity | None:
         if entity_id not in self.loaded:
-            try:
-                found: Any = self.ledger.repository.get(entity_uuid(self.org_id, entity_id))
-            except AggregateNotFoundError:
-                found = None
-            self.loaded[entity_id] = found
+            self._load([entity_id])
         return self.loaded[entity_id]
 
     def citing(self, entity_id: str, kind: str) -> list[Entity]:
-        rows = self.session.execute(
-            select(references.c.entity_id)
-            .where(
-                references.c.org_id == self.org_id,
-                references.c.target_id == entity_id,
-                references.c.entity_kind == kind,
-            )
-            .distinct()
-        ).scalars()
-        ids = set(rows) | {src for target, k, src in self.pending_citations if target == entity_id and k == kind}
-        found = [self.entity(i) for i in sorted(ids)]
+        key = (entity_id, kind)
+        ids = self._citing_ids.get(key)
+        if ids is None:
+            stored = self._stored_citations.get(key)
+            if stored is None:
+                if entity_id in self._prefetched_targets:
+                    stored = set()
+                else:
+                    stored = set(self.session.execute(
+                        select(references.c.entity_id)
+                        .where(references.c.org_id == self.org_id, references.c.target_id == entity_id,
+                               references.c.entity_kind == kind)
+                        .distinct()
+                    ).scalars())
+                self._stored_citations[key] = stored
+            ids = self._citing_ids[key] = sorted(stored | self._batch_citations.get(key, set()))
+            self._load(ids)
+        found = [self.loaded.get(i) for i in ids]
         return [e for e in found if e is not None]
 
     def organization(self) -> Entity:
@@ -82,3 +118,57 @@ class BatchContext:
 
     def keep(self, entity: Entity) -> None:
         self.loaded[entity.entity_id] = entity
+
+    def _load(self, entity_ids: Iterable[str]) -> None:
+        """Reconstruct entities from their stored events, CHUNK ids per query (as repository.get does, in bulk)."""
+        wanted = sorted({i for i in entity_ids if i not in self.loaded})
+        if not wanted:
+            return
+        table = events_table(self.ledger)
+        mapper = self.ledger.mapper
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start:start + CHUNK]
+            id_of = {entity_uuid(self.org_id, entity_id): entity_id for entity_id in chunk}
+            rows = self.session.execute(
+                select(table.c.originator_id, table.c.originator_version, table.c.topic, table.c.state)
+                .where(table.c.originator_id.in_(list(id_of)))
+                .order_by(table.c.originator_id, table.c.originator_version)
+            )
+            events: dict[str, list[Any]] = {}
+            for row in rows:
+                state = row.state if isinstance(row.state, bytes) else bytes(row.state)
+                stored = StoredEvent(originator_id=row.originator_id, originator_version=row.originator_version,
+                                     topic=row.topic, state=state)
+                events.setdefault(id_of[_as_uuid(row.originator_id, id_of)], []).append(
+                    mapper.to_domain_event(stored))
+            for entity_id in chunk:
+                self.loaded[entity_id] = _project(events[entity_id]) if entity_id in events else None
+
+    def _prefetch_citations(self, targets: set[str]) -> None:
+        """Read every stored citation of ``targets`` (any citing kind) in CHUNK-sized queries."""
+        wanted = sorted(targets - self._prefetched_targets)
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start:start + CHUNK]
+            rows = self.session.execute(
+                select(references.c.target_id, references.c.entity_kind, references.c.entity_id)
+                .where(references.c.org_id == self.org_id, references.c.target_id.in_(chunk))
+            )
+            found: dict[tuple[str, str], set[str]] = {}
+            for target, kind, source in rows:
+                found.setdefault((target, kind), set()).add(source)
+            for key, sources in found.items():
+                self._stored_citations.setdefault(key, set()).update(sources)
+        self._prefetched_targets.update(wanted)
+
+
+def _project(events: list[Any]) -> Entity:
+    """The aggregate its events make, applied in order (what the library's ``project_aggregate`` does)."""
+    aggregate = None
+    for domain_event in events:
+        aggregate = domain_event.mutate(aggregate)
+    return aggregate  # type: ignore[return-value]
+
+
+def _as_uuid(value: Any, id_of: dict[Any, str]) -> Any:
+    """The stored originator id as the key type of ``id_of`` (UUID; SQLite may hand back a str)."""
+    return value if value in id_of else UUID(str(value))

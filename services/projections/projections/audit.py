@@ -60,7 +60,8 @@ def answer(org_id: str, period: Period, known_at: dict[str, Any], facts: list[Fa
     from .views import render  # the pure view functions
 
     org = org_of(facts, org_id)
-    in_period = [f for f in facts if f.effective_date <= period.end.isoformat()]
+    end = period.end.isoformat()
+    in_period = [f for f in facts if f.effective_date <= end]
     view = render(VIEW_OF_PERIOD[period.kind], org, period, in_period)
     body = {**view, "known_at": known_at, "projection_version": PROJECTION_VERSION}
     return body, hashlib.sha256(canonical_json(body)).hexdigest()
@@ -104,15 +105,23 @@ class AuditViews:
 
     def view(self, org_id: str, period: Period, position: int) -> Answer:
         known_at = self.co_prefix(org_id, position)
-        facts, source = self.facts(org_id, known_at["position"])
-        body, digest = answer(org_id, period, known_at, facts)
+        with store.cyclic_gc_paused():
+            facts, source = self.facts(org_id, known_at["position"], period)
+            body, digest = answer(org_id, period, known_at, facts)
         return Answer(body, digest, source)
 
-    def facts(self, org_id: str, upto: int) -> tuple[list[Fact], Literal["read-model", "replay"]]:
+    def facts(self, org_id: str, upto: int, period: Period | None = None
+              ) -> tuple[list[Fact], Literal["read-model", "replay"]]:
+        """The CO's facts known at ``upto``; with ``period``, from the read model only those ``answer`` reads.
+
+        ``answer`` reads the CO's settings (ORG_TYPES) from the whole prefix and every other fact
+        only if effective by the period end, so leaving the others out changes no byte of a view.
+        """
+        until = period.end.isoformat() if period is not None else None
         with self.engine.connect() as conn:
             generation = store.active_generation(conn)
             if generation is not None and store.tracked_position(conn, generation) >= upto:
-                return store.read_facts(conn, generation, org_id, upto, None), "read-model"
+                return store.read_facts(conn, generation, org_id, upto, until, ORG_TYPES), "read-model"
         return self.replay(org_id, upto), "replay"
 
     def replay(self, org_id: str, upto: int) -> list[Fact]:

@@ -3,10 +3,19 @@
 A build's tracking position is written in the same transaction as its fact rows (exactly once,
 resumable after a crash). A rebuild fills a new generation while readers keep using the active
 one; swapping the pointer is one small transaction, so no reader sees a half-built view.
+
+Speed: a new generation is filled with only its primary key (on PostgreSQL with COPY); its
+secondary indexes are built once, before it is swapped in (``index_generation``), which is much
+cheaper than maintaining them row by row.
 """
 from __future__ import annotations
 
+import csv
+import gc
+import io
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Sequence
 
 from sqlalchemy import (
@@ -19,6 +28,7 @@ from sqlalchemy import (
     Table,
     Text,
     insert,
+    or_,
     select,
     update,
 )
@@ -46,10 +56,18 @@ tracking = Table(
 READ_MODEL = "facts"
 
 
-def facts_table(generation: int) -> Table:
-    """The facts table of one build generation (created on demand)."""
+COLUMNS = ("position", "seq", "org_id", "kind", "type", "entity_id", "effective_date", "recorded_at", "account",
+           "debit", "credit", "attrs")
+
+
+def facts_table(generation: int, indexed: bool = True) -> Table:
+    """The facts table of one build generation (created on demand); ``indexed=False``: primary key only."""
     name = f"proj_facts_g{generation}"
     meta = MetaData()
+    indexes = (
+        Index(f"ix_{name}_org_position", "org_id", "position"),
+        Index(f"ix_{name}_org_effective", "org_id", "effective_date", "position"),
+    )
     return Table(
         name,
         meta,
@@ -65,9 +83,26 @@ def facts_table(generation: int) -> Table:
         Column("debit", BigInteger, nullable=False),
         Column("credit", BigInteger, nullable=False),
         Column("attrs", Text, nullable=False),
-        Index(f"ix_{name}_org_position", "org_id", "position"),
-        Index(f"ix_{name}_org_effective", "org_id", "effective_date", "position"),
+        *(indexes if indexed else ()),
     )
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector during a bulk read or write of facts, then restore it.
+
+    A rebuild keeps a page of records alive at a time and a view thousands of facts; the collector
+    would otherwise walk the whole heap again and again as they age (about a fifth of a rebuild's
+    time). Facts, records and views hold no reference cycles: reference counting frees them. With
+    several threads, the collector is enabled again when the one that paused it is done.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def ensure_control(engine: Engine) -> None:
@@ -75,13 +110,23 @@ def ensure_control(engine: Engine) -> None:
 
 
 def start_generation(engine: Engine) -> int:
-    """Create the next generation's empty facts table and its tracking row."""
+    """Create the next generation's empty facts table (primary key only) and its tracking row."""
     with engine.begin() as conn:
         latest = conn.execute(select(tracking.c.generation).order_by(tracking.c.generation.desc())).scalar()
         generation = (latest or 0) + 1
-        facts_table(generation).create(conn, checkfirst=True)
+        facts_table(generation, indexed=False).create(conn, checkfirst=True)
         conn.execute(insert(tracking).values(generation=generation, position=0, complete=0))
     return generation
+
+
+def index_generation(engine: Engine, generation: int) -> None:
+    """Build the generation's secondary indexes (if missing) and refresh the planner's statistics."""
+    table = facts_table(generation)
+    for index in table.indexes:
+        index.create(engine, checkfirst=True)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"ANALYZE {table.name}")
 
 
 def active_generation(conn: Connection) -> int | None:
@@ -102,9 +147,23 @@ def tracked_position(conn: Connection, generation: int) -> int:
 
 def write_facts(conn: Connection, generation: int, org_of: dict[int, str], facts: Sequence[Fact], upto: int) -> None:
     """Insert facts and move the generation's tracking to ``upto`` (the caller's transaction)."""
-    if facts:
-        conn.execute(insert(facts_table(generation)), [_row(f, org_of[f.position]) for f in facts])
+    if facts and conn.dialect.name == "postgresql":
+        _copy(conn, facts_table(generation, indexed=False).name, [_values(f, org_of[f.position]) for f in facts])
+    elif facts:
+        conn.execute(insert(facts_table(generation, indexed=False)), [_row(f, org_of[f.position]) for f in facts])
     conn.execute(update(tracking).where(tracking.c.generation == generation).values(position=upto))
+
+
+def _copy(conn: Connection, table: str, rows: list[tuple[Any, ...]]) -> None:
+    """COPY rows into ``table`` in the connection's transaction (CSV: every string quoted, so '' stays '')."""
+    buffer = io.StringIO()
+    csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n").writerows(rows)
+    buffer.seek(0)
+    cursor = conn.connection.cursor()
+    try:
+        cursor.copy_expert(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT csv)", buffer)
+    finally:
+        cursor.close()
 
 
 def swap_in(engine: Engine, generation: int) -> int | None:
@@ -123,23 +182,46 @@ def drop_generation(engine: Engine, generation: int) -> None:
     facts_table(generation).drop(engine, checkfirst=True)
 
 
-def read_facts(conn: Connection, generation: int, org_id: str, upto: int, until_date: str | None) -> list[Fact]:
-    """The CO's facts with position <= upto (and effective_date <= until_date), in log order."""
+def read_facts(conn: Connection, generation: int, org_id: str, upto: int, until_date: str | None,
+               any_date_types: Sequence[str] = ()) -> list[Fact]:
+    """The CO's facts with position <= upto, in log order.
+
+    With ``until_date``: only those effective by that date, and those of ``any_date_types`` whatever
+    their date (the CO's settings, which a view reads from the whole prefix).
+    """
     table = facts_table(generation)
-    query = select(table).where(table.c.org_id == org_id, table.c.position <= upto)
+    query = select(*(table.c[name] for name in _FACT_COLUMNS)).where(table.c.org_id == org_id,
+                                                                     table.c.position <= upto)
     if until_date is not None:
-        query = query.where(table.c.effective_date <= until_date)
+        effective = table.c.effective_date <= until_date
+        query = query.where(or_(effective, table.c.type.in_(any_date_types)) if any_date_types else effective)
     rows = conn.execute(query.order_by(table.c.position, table.c.seq)).all()
-    return [_fact(row) for row in rows]
+    loads = json.loads
+    return [_fact((position, seq, kind, type_, entity_id, effective_date, recorded_at, account, debit, credit,
+                   loads(attrs)))
+            for position, seq, kind, type_, entity_id, effective_date, recorded_at, account, debit, credit, attrs
+            in rows]
+
+
+_FACT_COLUMNS = ("position", "seq", "kind", "type", "entity_id", "effective_date", "recorded_at", "account", "debit",
+                 "credit", "attrs")
+"""Fact's fields, in order, as columns of a facts table."""
+
+
+def _fact(values: tuple[Any, ...]) -> Fact:
+    """A Fact from its field values in _FACT_COLUMNS order (what Fact(**fields) makes, without the keyword call)."""
+    fact = object.__new__(Fact)
+    fact.__dict__.update(zip(_FACT_COLUMNS, values))
+    return fact
+
+
+def _values(fact: Fact, org_id: str) -> tuple[Any, ...]:
+    """A fact as a row of COLUMNS."""
+    return (fact.position, fact.seq, org_id, fact.kind, fact.type, fact.entity_id, fact.effective_date,
+            fact.recorded_at, fact.account, fact.debit, fact.credit, fact.attrs_json())
 
 
 def _row(fact: Fact, org_id: str) -> dict[str, Any]:
     return {"position": fact.position, "seq": fact.seq, "org_id": org_id, "kind": fact.kind, "type": fact.type,
             "entity_id": fact.entity_id, "effective_date": fact.effective_date, "recorded_at": fact.recorded_at,
             "account": fact.account, "debit": fact.debit, "credit": fact.credit, "attrs": fact.attrs_json()}
-
-
-def _fact(row: Any) -> Fact:
-    return Fact(position=int(row.position), seq=int(row.seq), kind=row.kind, type=row.type, entity_id=row.entity_id,
-                effective_date=row.effective_date, recorded_at=row.recorded_at, account=row.account,
-                debit=int(row.debit), credit=int(row.credit), attrs=json.loads(row.attrs))

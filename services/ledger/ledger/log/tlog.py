@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Iterable
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from ..adapters.tables import checkpoints, log_heads, log_nodes
@@ -32,7 +32,7 @@ class Head:
 
 
 class SqlNodeStore:
-    """merkle.NodeStore over ``ledger_log_nodes`` for one CO: one query per batch of keys."""
+    """merkle.NodeStore over ``ledger_log_nodes`` for one CO: one query per batch of keys ((level, idx) IN ...)."""
 
     def __init__(self, session: Session, org_id: str) -> None:
         self.session = session
@@ -43,10 +43,9 @@ class SqlNodeStore:
         found: dict[tuple[int, int], bytes] = {}
         for chunk_start in range(0, len(wanted), 200):
             chunk = wanted[chunk_start:chunk_start + 200]
-            condition = or_(*(and_(log_nodes.c.level == lv, log_nodes.c.idx == ix) for lv, ix in chunk))
             rows = self.session.execute(
                 select(log_nodes.c.level, log_nodes.c.idx, log_nodes.c.hash).where(
-                    log_nodes.c.org_id == self.org_id, condition
+                    log_nodes.c.org_id == self.org_id, tuple_(log_nodes.c.level, log_nodes.c.idx).in_(chunk)
                 )
             )
             found.update({(lv, ix): bytes(h) for lv, ix, h in rows})
@@ -72,10 +71,14 @@ def origin_for(log_origin: str, org_id: str) -> str:
 
 
 def append_leaves(
-    session: Session, org_id: str, leaf_hashes: list[bytes], signer: Signer, origin: str, moment: datetime
+    session: Session, org_id: str, leaf_hashes: list[bytes], signer: Signer, origin: str, moment: datetime,
+    head: Head | None = None,
 ) -> Head:
-    """Add leaves to the CO's log, store the new nodes and a signed checkpoint (head and history); return the head."""
-    head = read_head(session, org_id)
+    """Add leaves to the CO's log, store the new nodes and a signed checkpoint (head and history); return the head.
+
+    ``head``: the CO's head as the caller just read it in this transaction (read again when None).
+    """
+    head = read_head(session, org_id) if head is None else head
     new_nodes, frontier = merkle.append_leaves(head.frontier, head.size, leaf_hashes)
     if new_nodes:
         session.execute(

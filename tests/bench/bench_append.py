@@ -1,0 +1,263 @@
+"""Measurements 1 and 2: appends through HTTP, against raw psycopg2 inserts of the same rows.
+
+1. Batches of 100 events (receipts, Merkle leaves and signed checkpoints on, an Idempotency-Key on
+   every request) from one client, sequentially. Baseline: the same stored rows (originator id,
+   version, topic, state) inserted into a table shaped like ``ledger_events`` with one multi-row
+   INSERT (psycopg2 ``execute_values``) per 100-row transaction.
+2. Single-event appends from 8 clients at once (threads, one ``httpx.Client`` and one CO each).
+   Baseline: the same rows, one single-row INSERT and commit each, from 8 threads.
+
+The events are the demo county's (``ledger.seed``): each run appends fresh COs' histories in their
+order, with money as yuan strings as a bookkeeper would send them.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import threading
+import time
+from typing import Any
+
+import httpx
+import psycopg2
+from psycopg2.extras import execute_values
+
+from .bench_support import Deadline, Figure, Server, admin_headers, dsn_of, issue_token, percentile
+
+BATCH = 100
+CLIENTS = 8
+
+
+def _co_plans(run: int, count: int, prefix: str) -> list[Any]:
+    """``count`` COs of a demo county at scale 1.0 (seed 1000 + run), renamed so that no run meets another."""
+    from ledger.seed import plan_county
+
+    county = plan_county(1.0, 1000 + run)
+    return [dataclasses.replace(co, org_id=f"{prefix}{run}-{co.index + 1:03d}") for co in county.cos[:count]]
+
+
+def _request_json(request: Any) -> dict[str, Any]:
+    return {"type": request.type, "entity_id": request.entity_id,
+            "effective_date": request.effective_date.isoformat(), "data": request.data}
+
+
+def _register(client: httpx.Client, co: Any) -> str:
+    """Register the CO (admin) and return a cooperative token for it."""
+    from ledger.seed.founding import registration
+
+    data = registration(co).data
+    body = {"org_id": co.org_id, "name": data["name"], "street": data["street"],
+            "qualification_cutoff": data["qualification_cutoff"], "policy": data["policy"]}
+    client.post("/v1/orgs", json=body, headers=admin_headers()).raise_for_status()
+    return issue_token(client, "cooperative", org_id=co.org_id)
+
+
+def _events_of(co: Any) -> list[dict[str, Any]]:
+    from ledger.seed.generate import chronicle_of
+
+    return [_request_json(r) for r in chronicle_of(co).requests()]
+
+
+def _positions(body: dict[str, Any]) -> list[int]:
+    return [e["position"] for e in body["events"]]
+
+
+# -- 1: batches of 100 -----------------------------------------------------------------------------
+
+def http_batches(server: Server, run: int, max_events: int, seconds: float) -> dict[str, Any]:
+    """Append up to ``max_events`` in batches of 100 (bounded by ``seconds``); events/s and the positions."""
+    plans = _co_plans(run, 4, "BH")
+    with httpx.Client(base_url=server.base, timeout=120.0) as client:
+        work: list[tuple[str, bytes, str]] = []
+        for co in plans:
+            token = _register(client, co)
+            events = _events_of(co)
+            for start in range(0, len(events), BATCH):
+                body = json.dumps({"events": events[start:start + BATCH]}, ensure_ascii=False).encode()
+                work.append((co.org_id, body, token))
+                if len(work) * BATCH >= max_events:
+                    break
+            if len(work) * BATCH >= max_events:
+                break
+        deadline, positions, latencies = Deadline(seconds), [], []
+        started = time.perf_counter()
+        for number, (org_id, body, token) in enumerate(work):
+            if deadline.spent():
+                break
+            sent = time.perf_counter()
+            response = client.post(f"/v1/orgs/{org_id}/events", content=body, headers={
+                "Authorization": f"Bearer {token}", "Content-Type": "application/json",
+                "Idempotency-Key": f"bench-{run}-{number}"})
+            latencies.append(time.perf_counter() - sent)
+            if response.status_code != 201:
+                raise RuntimeError(f"append refused: {response.status_code} {response.text[:500]}")
+            positions += _positions(response.json())
+        seconds_taken = time.perf_counter() - started
+    return {"events": len(positions), "seconds": seconds_taken, "events_per_second": len(positions) / seconds_taken,
+            "requests": len(latencies), "p50_ms": percentile(latencies, 50) * 1000,
+            "p99_ms": percentile(latencies, 99) * 1000, "positions": positions}
+
+
+def _stored_rows(database: str, positions: list[int]) -> list[tuple[Any, ...]]:
+    with psycopg2.connect(dsn_of(database)) as conn, conn.cursor() as cur:
+        cur.execute("SELECT originator_id, originator_version, topic, state FROM ledger_events "
+                    "WHERE id = ANY(%s) ORDER BY id", (positions,))
+        return cur.fetchall()
+
+
+def _raw_table(conn: Any, name: str) -> None:
+    with conn.cursor() as cur:
+        cur.execute(f"DROP TABLE IF EXISTS {name}")
+        cur.execute(f"CREATE TABLE {name} (id bigserial PRIMARY KEY, originator_id uuid NOT NULL, "
+                    f"originator_version bigint NOT NULL, topic text NOT NULL, state bytea NOT NULL, "
+                    f"UNIQUE (originator_id, originator_version))")
+    conn.commit()
+
+
+def raw_batches(database: str, positions: list[int], run: int) -> dict[str, Any]:
+    """The same rows, raw: one multi-row INSERT per 100-row transaction (execute_values)."""
+    rows = _stored_rows(database, positions)
+    table = f"bench_raw_batches_{run}"
+    conn = psycopg2.connect(dsn_of(database))
+    try:
+        _raw_table(conn, table)
+        started = time.perf_counter()
+        with conn.cursor() as cur:
+            for start in range(0, len(rows), BATCH):
+                execute_values(cur, f"INSERT INTO {table} (originator_id, originator_version, topic, state) "
+                               "VALUES %s", rows[start:start + BATCH], page_size=BATCH)
+                conn.commit()
+        seconds = time.perf_counter() - started
+        with conn.cursor() as cur:
+            cur.execute(f"DROP TABLE {table}")
+        conn.commit()
+    finally:
+        conn.close()
+    return {"rows": len(rows), "seconds": seconds, "rows_per_second": len(rows) / seconds}
+
+
+# -- 2: single events from 8 clients ---------------------------------------------------------------
+
+def http_concurrent(server: Server, run: int, per_client: int, seconds: float) -> dict[str, Any]:
+    """8 threads, each appending its own CO's events one per request; events/s, p50 and p99."""
+    plans = _co_plans(run, CLIENTS, "CC")
+    with httpx.Client(base_url=server.base, timeout=120.0) as client:
+        tokens = [_register(client, co) for co in plans]
+    queues = [_events_of(co)[:per_client] for co in plans]
+    latencies: list[list[float]] = [[] for _ in plans]
+    positions: list[list[int]] = [[] for _ in plans]
+    errors: list[str] = []
+    barrier = threading.Barrier(len(plans) + 1)
+    deadline = Deadline(seconds + 5)
+
+    def client_loop(i: int) -> None:
+        headers = {"Authorization": f"Bearer {tokens[i]}", "Content-Type": "application/json"}
+        bodies = [json.dumps({"events": [event]}, ensure_ascii=False).encode() for event in queues[i]]
+        with httpx.Client(base_url=server.base, timeout=120.0) as own:
+            own.get("/healthz")
+            barrier.wait()
+            for body in bodies:
+                if deadline.spent():
+                    break
+                sent = time.perf_counter()
+                response = own.post(f"/v1/orgs/{plans[i].org_id}/events", content=body, headers=headers)
+                latencies[i].append(time.perf_counter() - sent)
+                if response.status_code != 201:
+                    errors.append(f"{response.status_code} {response.text[:300]}")
+                    break
+                positions[i] += _positions(response.json())
+
+    threads = [threading.Thread(target=client_loop, args=(i,)) for i in range(len(plans))]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    if errors:
+        raise RuntimeError(f"concurrent appends refused: {errors[:3]}")
+    every = [x for lane in latencies for x in lane]
+    return {"events": sum(len(p) for p in positions), "seconds": wall,
+            "events_per_second": sum(len(p) for p in positions) / wall, "p50_ms": percentile(every, 50) * 1000,
+            "p99_ms": percentile(every, 99) * 1000, "positions": [p for lane in positions for p in lane]}
+
+
+def raw_concurrent(database: str, positions: list[int], run: int) -> dict[str, Any]:
+    """The same rows, raw: 8 threads, each its own connection, one INSERT and COMMIT per row."""
+    rows = _stored_rows(database, positions)
+    table = f"bench_raw_single_{run}"
+    setup = psycopg2.connect(dsn_of(database))
+    _raw_table(setup, table)
+    lanes = [rows[i::CLIENTS] for i in range(CLIENTS)]
+    latencies: list[list[float]] = [[] for _ in lanes]
+    barrier = threading.Barrier(len(lanes) + 1)
+
+    def lane_loop(i: int) -> None:
+        conn = psycopg2.connect(dsn_of(database))
+        try:
+            with conn.cursor() as cur:
+                barrier.wait()
+                for row in lanes[i]:
+                    sent = time.perf_counter()
+                    cur.execute(f"INSERT INTO {table} (originator_id, originator_version, topic, state) "
+                                "VALUES (%s, %s, %s, %s)", row)
+                    conn.commit()
+                    latencies[i].append(time.perf_counter() - sent)
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=lane_loop, args=(i,)) for i in range(len(lanes))]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    with setup.cursor() as cur:
+        cur.execute(f"DROP TABLE {table}")
+    setup.commit()
+    setup.close()
+    every = [x for lane in latencies for x in lane]
+    return {"rows": len(rows), "seconds": wall, "rows_per_second": len(rows) / wall,
+            "p50_ms": percentile(every, 50) * 1000, "p99_ms": percentile(every, 99) * 1000}
+
+
+def measure(database: str, runs: int, log: Any, max_events: int = 20_000, per_client: int = 250,
+            seconds: float = 60.0) -> dict[str, Any]:
+    """Both measurements, ``runs`` times each, on one scratch database with one server."""
+    figures = {name: Figure(name, unit) for name, unit in (
+        ("http_batch_events_per_second", "events/s"), ("raw_batch_rows_per_second", "rows/s"),
+        ("batch_ratio", "x raw"), ("http_batch_request_p50_ms", "ms"), ("http_batch_request_p99_ms", "ms"),
+        ("http_single_events_per_second", "events/s"), ("http_single_p50_ms", "ms"), ("http_single_p99_ms", "ms"),
+        ("raw_single_rows_per_second", "rows/s"), ("raw_single_p50_ms", "ms"), ("raw_single_p99_ms", "ms"),
+        ("single_ratio", "x raw"))}
+    details: list[dict[str, Any]] = []
+    with Server(database) as server:
+        for run in range(runs):
+            batches = http_batches(server, run, max_events, seconds)
+            raw = raw_batches(database, batches["positions"], run)
+            figures["http_batch_events_per_second"].add(batches["events_per_second"])
+            figures["http_batch_request_p50_ms"].add(batches["p50_ms"])
+            figures["http_batch_request_p99_ms"].add(batches["p99_ms"])
+            figures["raw_batch_rows_per_second"].add(raw["rows_per_second"])
+            figures["batch_ratio"].add(batches["events_per_second"] / raw["rows_per_second"])
+            log(f"  1. run {run + 1}: HTTP batches {batches['events_per_second']:,.0f} events/s "
+                f"({batches['events']:,} events) | raw {raw['rows_per_second']:,.0f} rows/s")
+            single = http_concurrent(server, run, per_client, seconds)
+            raw_single = raw_concurrent(database, single["positions"], run)
+            figures["http_single_events_per_second"].add(single["events_per_second"])
+            figures["http_single_p50_ms"].add(single["p50_ms"])
+            figures["http_single_p99_ms"].add(single["p99_ms"])
+            figures["raw_single_rows_per_second"].add(raw_single["rows_per_second"])
+            figures["raw_single_p50_ms"].add(raw_single["p50_ms"])
+            figures["raw_single_p99_ms"].add(raw_single["p99_ms"])
+            figures["single_ratio"].add(single["events_per_second"] / raw_single["rows_per_second"])
+            log(f"  2. run {run + 1}: 8 clients {single['events_per_second']:,.0f} events/s, "
+                f"p50 {single['p50_ms']:.1f} ms, p99 {single['p99_ms']:.1f} ms | raw "
+                f"{raw_single['rows_per_second']:,.0f} rows/s")
+            details.append({"run": run + 1, "batches": {k: v for k, v in batches.items() if k != "positions"},
+                            "raw_batches": raw, "single": {k: v for k, v in single.items() if k != "positions"},
+                            "raw_single": raw_single})
+    return {"figures": {name: f.to_json() for name, f in figures.items()}, "runs": details}

@@ -1,0 +1,132 @@
+"""`make bench`: every measurement of issue 6, then bench-results/results.json and BENCHMARKS.md.
+
+    python -m tests.bench.run [--counties 7] [--scale 1.0] [--seed 42] [--runs 3] [--budget-minutes 30]
+
+Order: the dataset (reused when cached), 1+2 appends on a scratch database, 3 the rebuild and its
+baseline on the dataset, 4 views and 5 proofs on it, then the profiles. Scratch databases are
+dropped; the dataset database is kept for the next run.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from importlib import metadata
+from typing import Any
+
+import psycopg2
+
+from . import bench_append, bench_profiles, bench_proofs, bench_rebuild, bench_report, bench_views
+from .bench_dataset import DatasetSpec, ensure_dataset
+from .bench_support import RESULTS, ROOT, RUNS, dsn_of, scratch_database
+
+PACKAGES = ("eventsourcing", "eventsourcing-sqlalchemy", "sqlalchemy", "psycopg2-binary", "fastapi", "starlette",
+            "uvicorn", "pydantic", "httpx", "cryptography")
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def machine() -> dict[str, Any]:
+    def first(path: str, key: str) -> str | None:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                for line in handle:
+                    if line.startswith(key):
+                        return line.split(":", 1)[1].strip()
+        except OSError:
+            return None
+        return None
+
+    memory = first("/proc/meminfo", "MemTotal")
+    with psycopg2.connect(dsn_of("postgres")) as conn, conn.cursor() as cur:
+        cur.execute("SELECT version()")
+        version = cur.fetchone()[0]
+        cur.execute("SELECT name, setting, unit FROM pg_settings WHERE name = ANY(%s) ORDER BY name",
+                    (["shared_buffers", "work_mem", "synchronous_commit", "fsync", "max_wal_size", "wal_sync_method"],))
+        settings = {name: f"{setting}{' x ' + unit if unit else ''}" for name, setting, unit in cur.fetchall()}
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
+    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout
+    return {
+        "cores": os.cpu_count(), "cpu_model": first("/proc/cpuinfo", "model name"),
+        "memory_gb": round(int(memory.split()[0]) / 1024 / 1024, 1) if memory else None,
+        "os": platform.platform(), "python": sys.version.split()[0], "postgresql": version,
+        "postgresql_settings": settings, "load_average_at_start": os.getloadavg(),
+        "packages": {name: _version(name) for name in PACKAGES},
+        "git_commit": commit.strip(), "uncommitted_files": len(dirty.splitlines()),
+    }
+
+
+def _version(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--counties", type=int, default=7)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--workers", type=int, default=max(2, os.cpu_count() or 2))
+    parser.add_argument("--runs", type=int, default=RUNS)
+    parser.add_argument("--budget-minutes", type=float, default=30.0)
+    parser.add_argument("--skip-profiles", action="store_true")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    budget_end = started + args.budget_minutes * 60
+    RESULTS.mkdir(exist_ok=True)
+    results: dict[str, Any] = {"started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "runs": args.runs}
+    results["machine"] = machine()
+    log(f"machine: {results['machine']['cores']} cores, {results['machine']['memory_gb']} GB, "
+        f"{results['machine']['cpu_model']}; {results['machine']['postgresql'].split(' on ')[0]}")
+    spec = DatasetSpec(args.counties, args.scale, args.seed)
+    reserve = 13 * 60  # what the measurements after the build need
+    dataset = ensure_dataset(spec, args.workers, max(60.0, budget_end - time.monotonic() - reserve), log)
+    results["dataset"] = dataset
+    sections: dict[str, float] = {}
+
+    section = time.monotonic()
+    log("1+2. appends through HTTP (scratch database)")
+    with scratch_database("append") as scratch:
+        results["append"] = bench_append.measure(scratch, args.runs, log)
+        sections["append"] = time.monotonic() - section
+        if not args.skip_profiles:
+            log("profiles: appends, rebuild (scratch database)")
+            profiles = {"append": bench_profiles.append_profiles(scratch),
+                        "rebuild": bench_profiles.rebuild_profile(scratch)}
+    section = time.monotonic()
+    log(f"3. rebuild from position 0 over {dataset['events']:,} events ({spec.name})")
+    results["rebuild"] = bench_rebuild.measure(spec.name, args.runs, log)
+    sections["rebuild"] = time.monotonic() - section
+    section = time.monotonic()
+    log("4. audit views")
+    left = max(30.0, budget_end - time.monotonic() - 150)
+    results["views"] = bench_views.measure(spec.name, args.runs, log, seconds_per_run=min(75.0, left / args.runs / 2))
+    sections["views"] = time.monotonic() - section
+    section = time.monotonic()
+    log("5. proofs")
+    results["proofs"] = bench_proofs.measure(spec.name, args.runs, log)
+    sections["proofs"] = time.monotonic() - section
+    if not args.skip_profiles:
+        log("profiles: views, proofs (dataset)")
+        profiles["views"] = bench_profiles.view_profile(spec.name)
+        profiles["proofs"] = bench_profiles.proof_profile(spec.name)
+        results["profiles"] = profiles
+    results["sections_seconds"] = {k: round(v, 1) for k, v in sections.items()}
+    results["total_seconds"] = round(time.monotonic() - started, 1)
+    with open(RESULTS / "results.json", "w", encoding="utf-8") as out:
+        json.dump(results, out, indent=2, ensure_ascii=False, default=str)
+    bench_report.write(results, ROOT / "BENCHMARKS.md")
+    log(f"done in {results['total_seconds'] / 60:.1f} min: bench-results/results.json, BENCHMARKS.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
