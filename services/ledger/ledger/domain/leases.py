@@ -18,7 +18,7 @@ from .entity import Entity
 from .errors import RuleViolation
 from .major_matters import check_major_matter
 from .money import format_fen
-from .rent import PERIOD_NAMES, annual, below_annual, periods_in, schedule_value
+from .rent import PERIOD_NAMES, LeaseTerms, annual, below_annual, periods_in, schedule_value
 
 
 def amended_schedule(schedule: list[dict[str, Any]], applies_from: str, rent: dict[str, Any]) -> list[dict[str, Any]]:
@@ -31,7 +31,7 @@ def day_after(iso_day: str) -> str:
     return (date.fromisoformat(iso_day) + timedelta(days=1)).isoformat()
 
 
-class Lease(Entity):
+class Lease(Entity, LeaseTerms):
     """The lease of one asset to one lessee, with its rent schedule, invoices and receipts."""
 
     KIND = "lease"
@@ -82,18 +82,6 @@ class Lease(Entity):
     @event("RentReceived")
     def receive(self, envelope: dict[str, Any], data: dict[str, Any]) -> None:
         self.received += data["amount"]
-
-    @property
-    def ends_on(self) -> str:
-        """The lease's last day: the day it was terminated, else the end of its term."""
-        return self.terminated_on or self.end
-
-    def active_on(self, day: str) -> bool:
-        return self.start <= day <= self.ends_on
-
-    def contract_value(self) -> int:
-        """Total rent over the term (合同总价), in fen."""
-        return schedule_value(self.schedule, date.fromisoformat(self.end))
 
     @property
     def rent(self) -> dict[str, Any]:

@@ -56,3 +56,23 @@ def below_annual(amount_fen: int, period: str, annual_fen: int) -> bool:
 def annual(amount_fen: int, period: str) -> int:
     """The yearly equivalent of a rent, in fen (rounded down)."""
     return amount_fen * 12 // PERIOD_MONTHS[period]
+
+
+class LeaseTerms:
+    """What a lease's terms answer; used by the Lease entity and the audit views' lease state alike.
+
+    The class using it has ``start``, ``end`` (ISO dates), ``terminated_on`` (ISO date or None) and
+    ``schedule`` (the rent schedule entries).
+    """
+
+    @property
+    def ends_on(self) -> str:
+        """The lease's last day: the day it was terminated, else the end of its term."""
+        return self.terminated_on or self.end  # type: ignore[attr-defined,no-any-return]
+
+    def active_on(self, day: str) -> bool:
+        return self.start <= day <= self.ends_on  # type: ignore[attr-defined,no-any-return]
+
+    def contract_value(self) -> int:
+        """Total rent over the term (合同总价), in fen."""
+        return schedule_value(self.schedule, date.fromisoformat(self.end))  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any, Iterable
 
 from ledger.domain.leases import amended_schedule, day_after
-from ledger.domain.rent import annual, schedule_value
+from ledger.domain.rent import LeaseTerms, annual
 
 from ..facts import Fact
 from .common import Row, by_effective_date, days_between
@@ -27,7 +27,7 @@ AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
 
 
 @dataclass
-class LeaseState:
+class LeaseState(LeaseTerms):
     """One lease as its events so far leave it (the domain's ``Lease``, as plain data)."""
 
     lease_id: str
@@ -89,18 +89,6 @@ class LeaseState:
     def _event(self, fact: Fact, change: str, **details: Any) -> Row:
         return {"date": fact.effective_date, "position": fact.position, "lease_id": self.lease_id,
                 "change": change, **details}
-
-    @property
-    def ends_on(self) -> str:
-        """The lease's last day: the day it was terminated, else the end of its term."""
-        return self.terminated_on or self.end
-
-    def active_on(self, day: str) -> bool:
-        return self.start <= day <= self.ends_on
-
-    def contract_value(self) -> int:
-        """Total rent over the term (合同总价), in fen, as the domain computes it."""
-        return schedule_value(self.schedule, date.fromisoformat(self.end))
 
     def rent_on(self, day: str) -> dict[str, Any]:
         """The rent segment in force on ``day`` (the first one before the term starts)."""
