@@ -6,7 +6,6 @@ renewal arithmetic, reused from ``ledger.domain.leases`` and ``ledger.domain.ren
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any, Iterable
 
 from ledger.domain.leases import amended_schedule, day_after
