@@ -93,6 +93,14 @@ def _partition(spec: DatasetSpec, workers: int) -> list[list[str]]:
     return parts
 
 
+def _vacuum(url: str) -> None:
+    """VACUUM ANALYZE once after the bulk load (as autovacuum would, later): statistics and visibility map."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("VACUUM (ANALYZE)"))
+    engine.dispose()
+
+
 def read_mark(name: str) -> dict[str, Any] | None:
     engine = create_engine(url_of(name))
     try:
@@ -167,8 +175,8 @@ def _build(spec: DatasetSpec, workers: int, budget_seconds: float, log: Any) -> 
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         conn.execute(text(f"CREATE TABLE {MARK_TABLE} (mark text NOT NULL)"))
         conn.execute(text(f"INSERT INTO {MARK_TABLE} VALUES (:m)"), {"m": json.dumps(mark)})
-        conn.execute(text("ANALYZE"))
     engine.dispose()
+    _vacuum(url)
     mark["reused"] = False
     log(f"dataset: {stored:,} events in {orgs} COs built in {seconds:,.0f} s "
         f"({stored / seconds:,.0f} events/s){'' if not stopped else ' (STOPPED at the budget: partial)'}")

@@ -154,5 +154,6 @@ def save(profiles: dict[str, Any]) -> Path:
     path = RESULTS / "profiles.txt"
     with open(path, "w", encoding="utf-8") as out:
         for name, body in profiles.items():
-            out.write(f"===== {name}\n{body}\n\n")
+            text = "\n\n".join(f"--- {k}\n{v}" for k, v in body.items()) if isinstance(body, dict) else str(body)
+            out.write(f"===== {name}\n{text}\n\n")
     return path

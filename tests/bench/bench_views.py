@@ -6,7 +6,8 @@ position) or "past" (the position of a random event of that CO, so the prefix re
 In process: ``projections.audit.AuditViews.view`` (the read model is active and caught up). Over
 HTTP: ``GET /v1/orgs/{org}/audit/{period}[?known_at=]``. Baseline: psycopg2 fetching the fact rows
 the read model reads for that answer (no decoding, no view). A few samples are also answered by
-replaying the stored events, and their hashes compared with the read model's.
+replaying the stored events, and their hashes compared with the read model's. The same questions are
+asked in process first, then raw, then over HTTP (no overlap between them).
 """
 from __future__ import annotations
 
@@ -93,21 +94,29 @@ def measure(database: str, runs: int, log: Any, samples: int = 60, seconds_per_r
             sampler = Sampler(database, seed=600 + run)
             for kind in KINDS:
                 for mode in MODES:
-                    deadline = Deadline(seconds_per_run / (len(KINDS) * len(MODES)))
-                    local, remote, raw = [], [], []
-                    for _ in range(samples):
+                    share = seconds_per_run / (len(KINDS) * len(MODES))
+                    questions = [sampler.question(kind, mode) for _ in range(samples)]
+                    local, remote, raw, answers = [], [], [], []
+                    deadline = Deadline(share * 0.45)
+                    for org_id, text, position in questions:  # in process, all samples first
                         if deadline.spent():
                             break
-                        org_id, text, position = sampler.question(kind, mode)
                         period = Period.parse(text)
                         started = time.perf_counter()
                         asked = views.resolve_known_at(None if position is None else str(position))
                         got = views.view(org_id, period, asked)
                         local.append(time.perf_counter() - started)
+                        answers.append((asked, got))
                         facts_read.append(got.body["known_at"]["tree_size"])
                         pairs.setdefault(kind, []).append((got.body["known_at"]["tree_size"], local[-1] * 1000))
-                        raw.append(sampler.raw_read(generation, org_id, period.end.isoformat(),
+                    questions = questions[:len(local)]
+                    for (org_id, text, _), (_, got) in zip(questions, answers):  # raw: the same rows, fetched
+                        raw.append(sampler.raw_read(generation, org_id, Period.parse(text).end.isoformat(),
                                                     got.body["known_at"]["position"]))
+                    deadline = Deadline(share * 0.45)
+                    for (org_id, text, position), (_, got) in zip(questions, answers):  # over HTTP
+                        if deadline.spent():
+                            break
                         params = {} if position is None else {"known_at": str(position)}
                         started = time.perf_counter()
                         response = client.get(f"/v1/orgs/{org_id}/audit/{text}", params=params)
@@ -115,10 +124,10 @@ def measure(database: str, runs: int, log: Any, samples: int = 60, seconds_per_r
                         response.raise_for_status()
                         if response.json()["as_known"]["sha256"] != got.sha256:
                             raise RuntimeError(f"HTTP and in-process answers differ for {org_id} {text} {position}")
-                        if run == 0 and len(local) <= checks:
-                            known = views.co_prefix(org_id, asked)
-                            replayed = answer(org_id, period, known, views.replay(org_id, known["position"]))[1]
-                            checked, identical = checked + 1, identical + (replayed == got.sha256)
+                    for (org_id, text, _), (asked, got) in list(zip(questions, answers))[:checks if run == 0 else 0]:
+                        known = views.co_prefix(org_id, asked)
+                        replayed = answer(org_id, Period.parse(text), known, views.replay(org_id, known["position"]))[1]
+                        checked, identical = checked + 1, identical + (replayed == got.sha256)
                     for where, values in (("in_process", local), ("http", remote), ("raw_read", raw)):
                         if values:
                             add(f"{kind}_{mode}_{where}_p50_ms", "ms", percentile(values, 50) * 1000)

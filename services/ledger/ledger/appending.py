@@ -17,7 +17,7 @@ from sqlalchemy import insert, select, text
 
 from .adapters.store import Ledger
 from .adapters.tables import EVENTS_TABLE, closed_periods, entries, idempotency, organizations, references
-from .context import BatchContext
+from .context import BatchContext, cyclic_gc_paused
 from .domain import catalog
 from .domain.errors import Conflict, LedgerError, RuleViolation
 from .domain.periods import Period
@@ -90,7 +90,7 @@ class Appender:
     def _append_once(self, org_id: str, actor: str, requests: list[EventRequest],
                      idempotency_key: str | None, request_hash: str, author: str,
                      lock_first: bool = False) -> AppendOutcome:
-        with self.ledger.recorder.datastore.transaction(commit=True) as session:  # type: ignore[attr-defined]
+        with cyclic_gc_paused(), self.ledger.recorder.datastore.transaction(commit=True) as session:  # type: ignore
             if lock_first and session.get_bind().dialect.name == "postgresql":
                 # A retry after a lost race reads and writes under the lock the store takes anyway.
                 session.execute(text(f"LOCK TABLE {EVENTS_TABLE} IN EXCLUSIVE MODE"))

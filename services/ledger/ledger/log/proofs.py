@@ -93,10 +93,12 @@ class LogProofs:
         self.reader = reader
         self.engine = reader.engine
 
-    def head(self, org_id: str) -> tlog.Head:
+    def head(self, org_id: str, session: Session | None = None) -> tlog.Head:
         """The CO's log as it stands; NotFound when nothing was ever logged for it."""
-        with Session(self.engine) as session:
-            head = tlog.read_head(session, org_id)
+        if session is None:
+            with Session(self.engine) as own:
+                return self.head(org_id, own)
+        head = tlog.read_head(session, org_id)
         if head.size == 0:
             raise NotFound("log-exists", f"{org_id} has no log (no event was ever appended)", org_id=org_id)
         return head
@@ -124,7 +126,8 @@ class LogProofs:
         return issued
 
     def leaves(self, org_id: str, tree_size: int, *, leaf_index: int | None = None,
-               entity_ids: list[str] | None = None, after: int = -1, limit: int | None = None) -> list[Leaf]:
+               entity_ids: list[str] | None = None, after: int = -1, limit: int | None = None,
+               session: Session | None = None) -> list[Leaf]:
         """Leaves below ``tree_size`` in log order, hashed again from the stored bytes, optionally filtered."""
         events = self.reader.events
         query = (
@@ -140,6 +143,8 @@ class LogProofs:
             query = query.where(entries.c.entity_id.in_(entity_ids))
         if limit is not None:
             query = query.limit(limit)
+        if session is not None:
+            return [self._leaf(row) for row in session.execute(query)]
         with self.engine.connect() as conn:
             return [self._leaf(row) for row in conn.execute(query)]
 
@@ -154,33 +159,38 @@ class LogProofs:
             after = batch[-1].leaf_index
 
     def inclusion(self, org_id: str, leaf_index: int, tree_size: int | None = None) -> Inclusion:
-        """Inclusion proof of one leaf at ``tree_size`` (default: the latest checkpoint)."""
-        head = self.head(org_id)
-        size = head.size if tree_size is None else self._within(head, tree_size)
-        if not 0 <= leaf_index < size:
-            raise RuleViolation("leaf-index-within-tree", f"leaf_index {leaf_index} is not in a tree of size {size}",
-                                leaf_index=leaf_index, tree_size=size)
-        (leaf,) = self.leaves(org_id, size, leaf_index=leaf_index)
-        return self.inclusions(org_id, [leaf], size, head)[0]
+        """Inclusion proof of one leaf at ``tree_size`` (default: the latest checkpoint); one connection, four queries."""
+        with Session(self.engine) as session:
+            head = self.head(org_id, session)
+            size = head.size if tree_size is None else self._within(head, tree_size)
+            if not 0 <= leaf_index < size:
+                raise RuleViolation("leaf-index-within-tree", f"leaf_index {leaf_index} is not in a tree of size "
+                                    f"{size}", leaf_index=leaf_index, tree_size=size)
+            (leaf,) = self.leaves(org_id, size, leaf_index=leaf_index, session=session)
+            return self._inclusions(session, org_id, [leaf], size, head)[0]
 
     def inclusions(self, org_id: str, leaves: list[Leaf], tree_size: int, head: tlog.Head) -> list[Inclusion]:
         """Inclusion proofs of several leaves against one tree size (one checkpoint, one root)."""
         with Session(self.engine) as session:
-            store = _prefetched(tlog.SqlNodeStore(session, org_id), [leaf.leaf_index for leaf in leaves], tree_size)
-            note = _issued(session, org_id, tree_size, head)
+            return self._inclusions(session, org_id, leaves, tree_size, head)
+
+    def _inclusions(self, session: Session, org_id: str, leaves: list[Leaf], tree_size: int,
+                    head: tlog.Head) -> list[Inclusion]:
+        store = _prefetched(tlog.SqlNodeStore(session, org_id), [leaf.leaf_index for leaf in leaves], tree_size)
+        note = _issued(session, org_id, tree_size, head)
         root = merkle.root_at(store, tree_size)
         return [Inclusion(leaf, tree_size, merkle.inclusion_proof(store, leaf.leaf_index, tree_size), root, note)
                 for leaf in leaves]
 
     def consistency(self, org_id: str, first: int, second: int | None = None) -> Consistency:
         """Consistency proof between the trees of size ``first`` and ``second`` (default: the latest)."""
-        head = self.head(org_id)
-        second = head.size if second is None else self._within(head, second)
-        if not 0 < first <= second:
-            raise RuleViolation("consistency-sizes-ordered", f"a consistency proof needs 0 < first <= second; got "
-                                f"first={first}, second={second}", first=first, second=second)
         with Session(self.engine) as session:
-            store = tlog.SqlNodeStore(session, org_id)
+            head = self.head(org_id, session)
+            second = head.size if second is None else self._within(head, second)
+            if not 0 < first <= second:
+                raise RuleViolation("consistency-sizes-ordered", f"a consistency proof needs 0 < first <= second; "
+                                    f"got first={first}, second={second}", first=first, second=second)
+            store = _prefetched_consistency(tlog.SqlNodeStore(session, org_id), first, second)
             return Consistency(first, second, merkle.consistency_proof(store, first, second),
                                merkle.root_at(store, first), merkle.root_at(store, second),
                                _issued(session, org_id, first, head), _issued(session, org_id, second, head))
@@ -217,6 +227,17 @@ def _prefetched(store: tlog.SqlNodeStore, indexes: list[int], tree_size: int) ->
     merkle.root_at(recorder, tree_size)
     for index in indexes:
         merkle.inclusion_proof(recorder, index, tree_size)
+    memory = merkle.InMemoryNodeStore()
+    memory.nodes.update(store.get_nodes(recorder.keys))
+    return memory
+
+
+def _prefetched_consistency(store: tlog.SqlNodeStore, first: int, second: int) -> merkle.InMemoryNodeStore:
+    """The nodes of a consistency proof and of both roots, fetched in one query."""
+    recorder = _KeyRecorder()
+    merkle.consistency_proof(recorder, first, second)
+    merkle.root_at(recorder, first)
+    merkle.root_at(recorder, second)
     memory = merkle.InMemoryNodeStore()
     memory.nodes.update(store.get_nodes(recorder.keys))
     return memory
