@@ -117,14 +117,14 @@ def test_a_rebuild_killed_midway_resumes_and_gives_the_same_hashes(services: Ser
             raise Crash
 
     with pytest.raises(Crash):
-        Projector(services.ledger, page=2).rebuild(crash_after_two)
+        Projector(services.ledger, page=2, rebuild_page=2).rebuild(crash_after_two)
     with services.engine.connect() as conn:
         unfinished = store.unfinished_generation(conn)
         assert unfinished is not None and store.active_generation(conn) is None
         assert store.tracked_position(conn, unfinished) == batches[1]
     assert views.view("TC-001", Period.parse("2025-Q1"), positions[-1]).source == "replay"
 
-    Projector(services.ledger, page=2).rebuild()
+    Projector(services.ledger, page=2, rebuild_page=2).rebuild()
     got = {text: views.view("TC-001", Period.parse(text), positions[-1]) for text in PERIODS}
     assert {t: a.sha256 for t, a in got.items()} == expected
     assert all(a.source == "read-model" for a in got.values())

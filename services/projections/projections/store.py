@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    func,
     insert,
     or_,
     select,
@@ -32,6 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 
+from ledger.adapters.tables import entries
 from ledger.context import cyclic_gc_paused  # noqa: F401  (the projector and the views pause it too)
 
 from .facts import Fact
@@ -140,6 +142,12 @@ def write_facts(conn: Connection, generation: int, org_of: dict[int, str], facts
     elif facts:
         conn.execute(insert(facts_table(generation, indexed=False)), [_row(f, org_of[f.position]) for f in facts])
     conn.execute(update(tracking).where(tracking.c.generation == generation).values(position=upto))
+
+
+def count_events(conn: Connection, after: int, upto: int) -> int:
+    """How many events the ledger holds with ``after < position <= upto``."""
+    return int(conn.execute(select(func.count()).select_from(entries)
+                            .where(entries.c.position > after, entries.c.position <= upto)).scalar() or 0)
 
 
 def _copy(conn: Connection, table: str, rows: list[tuple[Any, ...]]) -> None:
