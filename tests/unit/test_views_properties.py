@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from ledger.domain.chart import CHART
 from ledger.domain.periods import Period
 from projections.facts import facts_of_records
+from projections.selection import select_facts
 from projections.views import render
 from projections.views.assets import asset_states
 from projections.views.common import day_before
@@ -241,3 +242,15 @@ def test_arrears_and_rent_add_up_to_what_was_invoiced_less_received(log: Log, pe
     assert totals["outstanding_fen"] - totals["unapplied_fen"] == invoiced - received
     assert sum(v for k, v in totals.items() if k.startswith("days_")) == totals["arrears_fen"]
     assert all(a["value_fen"] >= a["threshold_fen"] for a in got["major_matters"]["acts"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ledgers(), st.one_of(periods, st.builds(lambda y, m: Period(y, "month", m), st.just(2026), st.integers(1, 3)),
+                            st.just(Period(2026, "year"))), st.integers(0, 60))
+def test_a_view_of_its_selection_is_the_view_of_all_the_facts(log: Log, period: Period, upto: int) -> None:
+    """The read model hands a view only its selection (earlier journal lines as sums): same bytes."""
+    view = VIEW_OF_KIND[period.kind]
+    facts = log.facts(upto)
+    selected = select_facts(view, period, facts)
+    assert canonical(render(view, ORG, period, selected)) == canonical(render(view, ORG, period, facts))
+    assert select_facts(view, period, selected) == selected  # idempotent: answer() may select a selection

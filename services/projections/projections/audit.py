@@ -25,13 +25,13 @@ from ledger.reading import Reader
 
 from . import store
 from .facts import Fact, facts_of_records
+from .selection import ORG_TYPES, select_facts
 
 PROJECTION_VERSION = 1
 """Bumped whenever a view's content or shape changes; part of every hashed answer."""
 
 ViewKind = Literal["monthly", "quarterly", "yearly"]
 VIEW_OF_PERIOD: dict[str, ViewKind] = {"month": "monthly", "quarter": "quarterly", "year": "yearly"}
-ORG_TYPES = ("OrganizationRegistered", "MajorMatterPolicySet", "QualificationCutoffSet")
 
 
 @dataclass(frozen=True)
@@ -56,13 +56,17 @@ def org_of(facts: list[Fact], org_id: str) -> dict[str, Any]:
 
 
 def answer(org_id: str, period: Period, known_at: dict[str, Any], facts: list[Fact]) -> tuple[dict[str, Any], str]:
-    """THE function: the view of (CO, period, log prefix) and the SHA-256 of its canonical JSON."""
+    """THE function: the view of (CO, period, log prefix) and the SHA-256 of its canonical JSON.
+
+    ``facts``: all the CO's facts of the prefix, or their selection for this view and period
+    (``selection.select_facts``, which is idempotent): the view reads the selection either way.
+    """
     from .views import render  # the pure view functions
 
-    org = org_of(facts, org_id)
-    end = period.end.isoformat()
-    in_period = [f for f in facts if f.effective_date <= end]
-    view = render(VIEW_OF_PERIOD[period.kind], org, period, in_period)
+    kind = VIEW_OF_PERIOD[period.kind]
+    selected = select_facts(kind, period, facts)
+    org = org_of(selected, org_id)
+    view = render(kind, org, period, selected)
     body = {**view, "known_at": known_at, "projection_version": PROJECTION_VERSION}
     return body, hashlib.sha256(canonical_json(body)).hexdigest()
 
@@ -110,18 +114,17 @@ class AuditViews:
             body, digest = answer(org_id, period, known_at, facts)
         return Answer(body, digest, source)
 
-    def facts(self, org_id: str, upto: int, period: Period | None = None
+    def facts(self, org_id: str, upto: int, period: Period
               ) -> tuple[list[Fact], Literal["read-model", "replay"]]:
-        """The CO's facts known at ``upto``; with ``period``, from the read model only those ``answer`` reads.
+        """The CO's facts known at ``upto`` as ``answer`` reads them for ``period``'s view.
 
-        ``answer`` reads the CO's settings (ORG_TYPES) from the whole prefix and every other fact
-        only if effective by the period end, so leaving the others out changes no byte of a view.
+        From the read model: their selection (``selection``), made by SQL. By replay: all of them.
         """
-        until = period.end.isoformat() if period is not None else None
         with self.engine.connect() as conn:
             generation = store.active_generation(conn)
             if generation is not None and store.tracked_position(conn, generation) >= upto:
-                return store.read_facts(conn, generation, org_id, upto, until, ORG_TYPES), "read-model"
+                return (store.read_selection(conn, generation, org_id, upto, VIEW_OF_PERIOD[period.kind], period),
+                        "read-model")
         return self.replay(org_id, upto), "replay"
 
     def replay(self, org_id: str, upto: int) -> list[Fact]:

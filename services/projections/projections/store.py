@@ -25,10 +25,11 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    case,
     func,
     insert,
-    or_,
     select,
+    union_all,
     update,
 )
 from sqlalchemy.engine import Connection, Engine
@@ -36,7 +37,10 @@ from sqlalchemy.engine import Connection, Engine
 from ledger.adapters.tables import entries
 from ledger.context import cyclic_gc_paused  # noqa: F401  (the projector and the views pause it too)
 
+from ledger.domain.periods import Period
+
 from .facts import Fact
+from .selection import ORG_TYPES, READS, cited_vouchers, opening_boundary, opening_facts
 
 control = MetaData()
 
@@ -69,6 +73,8 @@ def facts_table(generation: int, indexed: bool = True) -> Table:
     indexes = (
         Index(f"ix_{name}_org_position", "org_id", "position"),
         Index(f"ix_{name}_org_effective", "org_id", "effective_date", "position"),
+        Index(f"ix_{name}_org_kind_effective", "org_id", "kind", "effective_date", "position",
+              postgresql_include=["entity_id", "account", "debit", "credit"]),
     )
     return Table(
         name,
@@ -178,20 +184,49 @@ def drop_generation(engine: Engine, generation: int) -> None:
     facts_table(generation).drop(engine, checkfirst=True)
 
 
-def read_facts(conn: Connection, generation: int, org_id: str, upto: int, until_date: str | None,
-               any_date_types: Sequence[str] = ()) -> list[Fact]:
-    """The CO's facts with position <= upto, in log order.
+def read_selection(conn: Connection, generation: int, org_id: str, upto: int, view: str, period: Period) -> list[Fact]:
+    """What ``selection.select_facts`` selects for ``view`` of ``period`` from the CO's facts with position <= upto.
 
-    With ``until_date``: only those effective by that date, and those of ``any_date_types`` whatever
-    their date (the CO's settings, which a view reads from the whole prefix).
+    Three statements: the facts read one by one (the settings, the period's, the earlier kinds the
+    view carries forward) in log order; the lines of the vouchers their reversals cite; the sums of
+    the other earlier journal lines per (year or "", account), served by the covering index on
+    (org, kind, effective date).
     """
+    reads = READS[view]
     table = facts_table(generation)
-    query = select(*(table.c[name] for name in _FACT_COLUMNS)).where(table.c.org_id == org_id,
-                                                                     table.c.position <= upto)
-    if until_date is not None:
-        effective = table.c.effective_date <= until_date
-        query = query.where(or_(effective, table.c.type.in_(any_date_types)) if any_date_types else effective)
-    rows = conn.execute(query.order_by(table.c.position, table.c.seq)).all()
+    c = table.c
+    start, end = period.start.isoformat(), period.end.isoformat()
+    columns = [c[name] for name in _FACT_COLUMNS]
+    mine = (c.org_id == org_id, c.position <= upto)
+    others = (*mine, c.type.not_in(ORG_TYPES))
+    skipped = sorted(reads.skipped)
+    earlier_kinds = (c.kind.not_in(sorted(reads.skipped | {"journal"})) if reads.earlier is None
+                     else c.kind.in_(sorted(reads.earlier - reads.skipped)))
+    parts = [
+        select(*columns).where(*mine, c.type.in_(ORG_TYPES)),
+        select(*columns).where(*others, c.effective_date >= start, c.effective_date <= end,
+                               *((c.kind.not_in(skipped),) if skipped else ())),
+        select(*columns).where(*others, c.effective_date < start, earlier_kinds),
+    ]
+    query = union_all(*parts).order_by("position", "seq")
+    facts = _facts(conn.execute(query).all())
+    if "journal" in reads.skipped:
+        return facts
+    cited = sorted(cited_vouchers(facts))
+    journal = (*others, c.kind == "journal", c.effective_date < start)
+    if cited:
+        facts = sorted(facts + _facts(conn.execute(select(*columns).where(*journal, c.entity_id.in_(cited))).all()),
+                       key=lambda f: (f.position, f.seq))
+    boundary = opening_boundary(period)
+    bucket = case((c.effective_date < boundary, ""), else_=func.substr(c.effective_date, 1, 4))
+    sums = conn.execute(
+        select(bucket, c.account, func.min(c.effective_date), func.sum(c.debit), func.sum(c.credit))
+        .where(*journal, *((c.entity_id.not_in(cited),) if cited else ()))
+        .group_by(bucket, c.account)).all()
+    return opening_facts((b, a, first, int(d), int(cr)) for b, a, first, d, cr in sums) + facts
+
+
+def _facts(rows: Sequence[Any]) -> list[Fact]:
     loads = json.loads
     return [_fact((position, seq, kind, type_, entity_id, effective_date, recorded_at, account, debit, credit,
                    loads(attrs)))

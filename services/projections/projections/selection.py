@@ -1,0 +1,108 @@
+"""Which facts a view reads: the facts of its period one by one, the earlier journal as sums.
+
+A view of (CO, period) needs every fact of its period, but of the years before only what makes
+its opening figures and the state it carries forward (leases, assets, members, matters). This
+module says which, per view (``READS``), and ``select_facts`` makes that selection from a CO's
+facts in Python; the read model makes the same selection in SQL (``store.read_selection``), so a
+view reads hundreds of rows instead of the CO's whole history. The views give the same bytes
+from the selection as from all the facts (tested), because:
+
+- journal lines dated before the period start are read only through sums over date ranges bounded
+  by the period start and by January 1 of the period's year and of the year before (opening
+  balances, the year's result, retained earnings); so they are replaced by one ``journal`` fact
+  per (account, year) from January 1 of the year before on, and one per account before it, each
+  dated at the earliest line it sums, with voucher id "" (``opening_facts``);
+- the lines of a voucher that a reversal cites stay one by one (the reversal's lines are the cited
+  voucher's with the sides swapped, and its date and amount are shown);
+- the CO's settings (``ORG_TYPES``) are read whatever their date, as ``audit.org_of`` does;
+- other kinds before the start are kept when the view carries them forward (``Reads.earlier``),
+  and kinds the view never reads (``Reads.skipped``) are left out.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from ledger.domain.periods import Period
+
+from .facts import Fact
+
+ORG_TYPES = ("OrganizationRegistered", "MajorMatterPolicySet", "QualificationCutoffSet")
+"""Event types whose facts hold the CO's settings (read from the whole prefix)."""
+
+OPENING_TYPE = "OpeningSums"
+"""The type of a fact that sums earlier journal lines (never an event type)."""
+
+
+@dataclass(frozen=True)
+class Reads:
+    """What one view reads of the facts effective by its period end."""
+
+    skipped: frozenset[str] = frozenset()
+    """Kinds the view never reads."""
+    earlier: frozenset[str] | None = None
+    """Kinds (other than journal) it reads one by one before the period start; None: every kind not skipped."""
+
+
+PERIOD_ONLY = Reads(earlier=frozenset({"reversal"}))
+"""The monthly view: its period's facts, the reversals (with the lines they cite), the opening sums."""
+
+MEMBER_KINDS = frozenset({"DividendPaid", "DistributionDeclared", "MemberQualified", "MemberRecordCorrected",
+                          "SharesAllotted", "SharesTransferred"})
+
+READS: dict[str, Reads] = {
+    "monthly": PERIOD_ONLY,
+    "quarterly": Reads(skipped=frozenset({"journal", "reversal"}) | MEMBER_KINDS),
+    "yearly": Reads(),
+}
+
+
+def opening_boundary(period: Period) -> str:
+    """January 1 of the year before the period's: earlier journal lines are summed per account only."""
+    return f"{period.start.year - 1}-01-01"
+
+
+def bucket_of(effective_date: str, boundary: str) -> str:
+    """The year ("2024") of a line dated from ``boundary`` on; "" before it."""
+    return "" if effective_date < boundary else effective_date[:4]
+
+
+def opening_facts(sums: Iterable[tuple[str, str, str, int, int]]) -> list[Fact]:
+    """The summing facts of (bucket, account, earliest date, debit, credit) rows, in (bucket, account) order."""
+    return [Fact(position=0, seq=seq, kind="journal", type=OPENING_TYPE, entity_id="", effective_date=first,
+                 recorded_at="", account=account, debit=debit, credit=credit, attrs={"memo": ""})
+            for seq, (_, account, first, debit, credit) in enumerate(sorted(sums, key=lambda s: (s[0], s[1])))]
+
+
+def cited_vouchers(facts: Iterable[Fact]) -> set[str]:
+    """The vouchers the reversals among ``facts`` cite."""
+    return {str(f.attrs.get("reverses", "")) for f in facts if f.kind == "reversal"}
+
+
+def select_facts(view: str, period: Period, facts: Sequence[Fact]) -> list[Fact]:
+    """The facts ``view`` reads of ``period`` from all the CO's facts known (any order in, log order out)."""
+    reads = READS[view]
+    start, end = period.start.isoformat(), period.end.isoformat()
+    boundary = opening_boundary(period)
+    journal = "journal" not in reads.skipped
+    cited = cited_vouchers(f for f in facts if f.effective_date <= end and "reversal" not in reads.skipped)
+    kept: list[Fact] = []
+    sums: dict[tuple[str, str], list] = {}
+    for f in facts:
+        if f.type in ORG_TYPES:
+            kept.append(f)
+        elif f.effective_date > end or f.kind in reads.skipped:
+            continue
+        elif f.effective_date >= start:
+            kept.append(f)
+        elif f.kind == "journal":
+            if f.entity_id in cited:
+                kept.append(f)
+            elif journal:
+                row = sums.setdefault((bucket_of(f.effective_date, boundary), f.account),
+                                      [f.effective_date, 0, 0])
+                row[0], row[1], row[2] = min(row[0], f.effective_date), row[1] + f.debit, row[2] + f.credit
+        elif reads.earlier is None or f.kind in reads.earlier:
+            kept.append(f)
+    kept.sort(key=lambda f: (f.position, f.seq))
+    return opening_facts((b, a, first, d, c) for (b, a), (first, d, c) in sums.items()) + kept
