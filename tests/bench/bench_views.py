@@ -4,13 +4,14 @@ A sample is a random CO, a random period of the view's kind (2023-2025: months f
 view, quarters for the quarterly, years for the yearly) and a known-at: "now" (the latest log
 position) or "past" (the position of a random event of that CO, so the prefix really is shorter).
 In process: ``projections.audit.AuditViews.view`` (the read model is active and caught up). Over
-HTTP: ``GET /v1/orgs/{org}/audit/{period}[?known_at=]``. Baseline: psycopg2 fetching the fact rows
-the read model reads for that answer (no decoding, no view). A few samples are also answered by
+HTTP: ``GET /v1/orgs/{org}/audit/{period}[?known_at=]``. Baseline: psycopg2 running the statements
+the read model runs for that answer and fetching their rows (no facts made, no view). A few samples are also answered by
 replaying the stored events, and their hashes compared with the read model's. The same questions are
 asked in process first, then raw, then over HTTP (no overlap between them).
 """
 from __future__ import annotations
 
+import json
 import random
 import time
 from typing import Any
@@ -26,7 +27,6 @@ KINDS = {
     "yearly": ["2023", "2024", "2025"],
 }
 MODES = ("now", "past")
-ORG_TYPES = ("OrganizationRegistered", "MajorMatterPolicySet", "QualificationCutoffSet")
 
 
 class Sampler:
@@ -52,15 +52,32 @@ class Sampler:
             cur.execute("SELECT position FROM ledger_entries WHERE org_id = %s AND leaf_index = %s", (org_id, leaf))
             return org_id, period, int(cur.fetchone()[0])
 
-    def raw_read(self, generation: int, org_id: str, period_end: str, position: int) -> float:
-        """Seconds to fetch the fact rows the read model reads for this answer."""
+    def raw_read(self, generation: int, org_id: str, period: Any, position: int) -> float:
+        """Seconds to run the read model's statements for this answer (``store.selection_statements``) and fetch.
+
+        The same SQL as ``AuditViews``, compiled with its values, through psycopg2; only the reversals'
+        attributes are decoded (the cited vouchers come from them), nothing is made into facts.
+        """
+        from sqlalchemy.dialects import postgresql
+
+        from projections import store
+        from projections.audit import VIEW_OF_PERIOD
+
+        def sql(statement: Any) -> str:
+            return str(statement.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+
+        view = VIEW_OF_PERIOD[period.kind]
+        first = sql(store.selection_statements(generation, org_id, position, view, period)["facts"])
         with self.conn.cursor() as cur:
             started = time.perf_counter()
-            cur.execute(f"SELECT position, seq, kind, type, entity_id, effective_date, recorded_at, account, debit, "
-                        f"credit, attrs FROM proj_facts_g{generation} WHERE org_id = %s AND position <= %s AND "
-                        f"(effective_date <= %s OR type = ANY(%s)) ORDER BY position, seq",
-                        (org_id, position, period_end, list(ORG_TYPES)))
-            cur.fetchall()
+            cur.execute(first)
+            rows = cur.fetchall()
+            cited = sorted({json.loads(row[-1]).get("reverses", "") for row in rows if row[2] == "reversal"})
+            rest = store.selection_statements(generation, org_id, position, view, period, cited)
+            for name in ("cited", "sums"):
+                if rest[name] is not None:
+                    cur.execute(sql(rest[name]))
+                    cur.fetchall()
             return time.perf_counter() - started
 
     def close(self) -> None:
@@ -111,7 +128,7 @@ def measure(database: str, runs: int, log: Any, samples: int = 60, seconds_per_r
                         pairs.setdefault(kind, []).append((got.body["known_at"]["tree_size"], local[-1] * 1000))
                     questions = questions[:len(local)]
                     for (org_id, text, _), (_, got) in zip(questions, answers):  # raw: the same rows, fetched
-                        raw.append(sampler.raw_read(generation, org_id, Period.parse(text).end.isoformat(),
+                        raw.append(sampler.raw_read(generation, org_id, Period.parse(text),
                                                     got.body["known_at"]["position"]))
                     deadline = Deadline(share * 0.45)
                     for (org_id, text, position), (_, got) in zip(questions, answers):  # over HTTP

@@ -19,16 +19,16 @@ from sqlalchemy.engine import Connection
 
 _TYPE_MARK = '"_type_"'
 
-_PLAIN = (
-    f"(length(t) - length(replace(t, '{_TYPE_MARK}', ''))) = {len(_TYPE_MARK)}"
-    " AND strpos(t, '\\u0000') = 0"
-)
-"""A state whose text holds one transcoded value (its timestamp, checked below) and no NUL escape."""
+_PLAIN = (f"t LIKE '%%{_TYPE_MARK}%%' AND t NOT LIKE '%%{_TYPE_MARK}%%{_TYPE_MARK}%%'"
+          " AND strpos(t, '\\u0000') = 0")
+"""A state whose text holds one transcoded value (its timestamp, checked below) and no NUL escape
+(``%%``: the statement goes through psycopg2's parameter formatting)."""
 
 _EVENTS = """
     SELECT ev.id AS position, ev.topic AS topic, convert_from(ev.state, 'UTF8') AS t
     FROM {events} ev JOIN {entries} en ON en.position = ev.id
     WHERE ev.id > %(after)s AND ev.id <= %(upto)s AND en.position > %(after)s AND en.position <= %(upto)s
+    OFFSET 0
 """
 
 FACTS_SQL = """
@@ -37,13 +37,14 @@ INSERT INTO {table} (position, seq, org_id, kind, type, entity_id, effective_dat
 SELECT e.position, f.seq, e.env->>'org_id', f.kind, e.type, e.env->>'entity_id', e.env->>'effective_date',
        e.recorded_at, f.account, f.debit, f.credit, f.attrs::text
 FROM (
-    SELECT r.position, regexp_replace(r.topic, '^.*[.:]', '') AS type,
-           r.state->'envelope' AS env, r.state->'data' AS data,
+    SELECT r.position, r.type, r.state->'envelope' AS env, r.state->'data' AS data,
            r.state->'timestamp'->>'_data_' AS recorded_at,
            CASE WHEN jsonb_typeof(r.state->'envelope'->'flags') = 'array'
                 THEN r.state->'envelope'->'flags' ELSE '[]'::jsonb END AS flags
-    FROM (SELECT p.position, p.topic, p.t::jsonb AS state FROM ({events_sql}) p WHERE {plain}) r
+    FROM (SELECT p.position, regexp_replace(p.topic, '^.*[.:]', '') AS type, p.t::jsonb AS state
+          FROM ({events_sql}) p WHERE {plain} OFFSET 0) r
     WHERE r.state->'timestamp'->>'_type_' = 'datetime_iso'
+    OFFSET 0
 ) e
 CROSS JOIN LATERAL (
     SELECT (l.n - 1)::int AS seq, 'journal'::text AS kind, l.line->>'account' AS account,
@@ -65,6 +66,8 @@ CROSS JOIN LATERAL (
     FROM jsonb_array_elements(e.flags) WITH ORDINALITY AS g(flag, n)
 ) f
 """
+"""``OFFSET 0`` keeps each subquery from being folded into the next: PostgreSQL would otherwise parse
+the state (and match the topic) once per reference instead of once per event."""
 
 IRREGULAR_SQL = """
 SELECT p.position, p.topic, p.t FROM ({events_sql}) p

@@ -14,6 +14,8 @@ import csv
 import io
 import json
 import weakref
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any, Sequence
 
 from sqlalchemy import (
@@ -116,10 +118,18 @@ def start_generation(engine: Engine) -> int:
 
 
 def index_generation(engine: Engine, generation: int) -> None:
-    """Build the generation's secondary indexes (if missing) and refresh the planner's statistics."""
+    """Build the generation's secondary indexes (if missing) and refresh the planner's statistics.
+
+    On PostgreSQL the indexes are built two at a time on their own connections (one core each).
+    """
     table = facts_table(generation)
-    for index in table.indexes:
-        index.create(engine, checkfirst=True)
+    build = partial(Index.create, bind=engine, checkfirst=True)
+    if engine.dialect.name == "postgresql":
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="index") as pool:
+            list(pool.map(build, sorted(table.indexes, key=lambda index: index.name)))
+    else:
+        for index in sorted(table.indexes, key=lambda index: index.name):
+            build(index)
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
             conn.exec_driver_sql(f"ANALYZE {table.name}")
@@ -143,11 +153,26 @@ def tracked_position(conn: Connection, generation: int) -> int:
 
 def write_facts(conn: Connection, generation: int, org_of: dict[int, str], facts: Sequence[Fact], upto: int) -> None:
     """Insert facts and move the generation's tracking to ``upto`` (the caller's transaction)."""
+    insert_facts(conn, generation, org_of, facts)
+    set_tracked_position(conn, generation, upto)
+
+
+def insert_facts(conn: Connection, generation: int, org_of: dict[int, str], facts: Sequence[Fact]) -> None:
+    """Insert facts (``org_of``: each fact's CO by position) in the caller's transaction."""
     if facts and conn.dialect.name == "postgresql":
         _copy(conn, facts_table(generation, indexed=False).name, [_values(f, org_of[f.position]) for f in facts])
     elif facts:
         conn.execute(insert(facts_table(generation, indexed=False)), [_row(f, org_of[f.position]) for f in facts])
+
+
+def set_tracked_position(conn: Connection, generation: int, upto: int) -> None:
     conn.execute(update(tracking).where(tracking.c.generation == generation).values(position=upto))
+
+
+def delete_facts_after(conn: Connection, generation: int, position: int) -> None:
+    """Drop the rows a stopped build wrote above its tracking position (a generation not yet swapped in)."""
+    table = facts_table(generation, indexed=False)
+    conn.execute(table.delete().where(table.c.position > position))
 
 
 def count_events(conn: Connection, after: int, upto: int) -> int:
@@ -187,14 +212,27 @@ def drop_generation(engine: Engine, generation: int) -> None:
 def read_selection(conn: Connection, generation: int, org_id: str, upto: int, view: str, period: Period) -> list[Fact]:
     """What ``selection.select_facts`` selects for ``view`` of ``period`` from the CO's facts with position <= upto.
 
-    Three statements: the facts read one by one (the settings, the period's, the earlier kinds the
-    view carries forward) in log order; the lines of the vouchers their reversals cite; the sums of
-    the other earlier journal lines per (year or "", account), served by the covering index on
-    (org, kind, effective date).
+    Three statements (``selection_statements``): the facts read one by one (the settings, the
+    period's, the earlier kinds the view carries forward) in log order; the lines of the vouchers
+    their reversals cite; the sums of the other earlier journal lines per (year or "", account),
+    served by the covering index on (org, kind, effective date).
     """
+    facts = _facts(conn.execute(selection_statements(generation, org_id, upto, view, period)["facts"]).all())
+    cited = sorted(cited_vouchers(facts))
+    statements = selection_statements(generation, org_id, upto, view, period, cited)
+    if statements["cited"] is not None:
+        facts = sorted(facts + _facts(conn.execute(statements["cited"]).all()), key=lambda f: (f.position, f.seq))
+    if statements["sums"] is None:
+        return facts
+    sums = conn.execute(statements["sums"]).all()
+    return opening_facts((b, a, first, int(d), int(cr)) for b, a, first, d, cr in sums) + facts
+
+
+def selection_statements(generation: int, org_id: str, upto: int, view: str, period: Period,
+                         cited: Sequence[str] = ()) -> dict[str, Any]:
+    """The statements of ``read_selection``: "facts", then with the cited vouchers "cited" and "sums" (None: none)."""
     reads = READS[view]
-    table = facts_table(generation)
-    c = table.c
+    c = facts_table(generation).c
     start, end = period.start.isoformat(), period.end.isoformat()
     columns = [c[name] for name in _FACT_COLUMNS]
     mine = (c.org_id == org_id, c.position <= upto)
@@ -202,28 +240,22 @@ def read_selection(conn: Connection, generation: int, org_id: str, upto: int, vi
     skipped = sorted(reads.skipped)
     earlier_kinds = (c.kind.not_in(sorted(reads.skipped | {"journal"})) if reads.earlier is None
                      else c.kind.in_(sorted(reads.earlier - reads.skipped)))
-    parts = [
+    facts = union_all(
         select(*columns).where(*mine, c.type.in_(ORG_TYPES)),
         select(*columns).where(*others, c.effective_date >= start, c.effective_date <= end,
                                *((c.kind.not_in(skipped),) if skipped else ())),
         select(*columns).where(*others, c.effective_date < start, earlier_kinds),
-    ]
-    query = union_all(*parts).order_by("position", "seq")
-    facts = _facts(conn.execute(query).all())
+    ).order_by("position", "seq")
     if "journal" in reads.skipped:
-        return facts
-    cited = sorted(cited_vouchers(facts))
+        return {"facts": facts, "cited": None, "sums": None}
     journal = (*others, c.kind == "journal", c.effective_date < start)
-    if cited:
-        facts = sorted(facts + _facts(conn.execute(select(*columns).where(*journal, c.entity_id.in_(cited))).all()),
-                       key=lambda f: (f.position, f.seq))
-    boundary = opening_boundary(period)
-    bucket = case((c.effective_date < boundary, ""), else_=func.substr(c.effective_date, 1, 4))
-    sums = conn.execute(
-        select(bucket, c.account, func.min(c.effective_date), func.sum(c.debit), func.sum(c.credit))
-        .where(*journal, *((c.entity_id.not_in(cited),) if cited else ()))
-        .group_by(bucket, c.account)).all()
-    return opening_facts((b, a, first, int(d), int(cr)) for b, a, first, d, cr in sums) + facts
+    bucket = case((c.effective_date < opening_boundary(period), ""), else_=func.substr(c.effective_date, 1, 4))
+    return {
+        "facts": facts,
+        "cited": select(*columns).where(*journal, c.entity_id.in_(cited)) if cited else None,
+        "sums": select(bucket, c.account, func.min(c.effective_date), func.sum(c.debit), func.sum(c.credit))
+        .where(*journal, *((c.entity_id.not_in(cited),) if cited else ())).group_by(bucket, c.account),
+    }
 
 
 def _facts(rows: Sequence[Any]) -> list[Fact]:
