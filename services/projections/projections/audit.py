@@ -99,13 +99,18 @@ class AuditViews:
         return last if later is None else int(later) - 1
 
     def co_prefix(self, org_id: str, position: int) -> dict[str, Any]:
-        """The CO's last event at or before ``position``: its position, the CO's tree size, its time."""
+        """The CO's last event at or before ``position``: its position, the CO's tree size, its time.
+
+        One index probe: the CO's leaves are numbered in log order, so the tree size at its last
+        event is that event's leaf index + 1.
+        """
         with self.engine.connect() as conn:
-            row = conn.execute(select(func.max(entries.c.position), func.count())
-                               .where(entries.c.org_id == org_id, entries.c.position <= position)).first()
-            last, size = (int(row[0] or 0), int(row[1] or 0)) if row else (0, 0)
-            recorded = conn.execute(select(entries.c.recorded_at).where(entries.c.position == last)).scalar()
-        return {"position": last, "tree_size": size, "recorded_at": _iso(recorded)}
+            row = conn.execute(select(entries.c.position, entries.c.leaf_index, entries.c.recorded_at)
+                               .where(entries.c.org_id == org_id, entries.c.position <= position)
+                               .order_by(entries.c.position.desc()).limit(1)).first()
+        if row is None:
+            return {"position": 0, "tree_size": 0, "recorded_at": None}
+        return {"position": int(row.position), "tree_size": int(row.leaf_index) + 1, "recorded_at": _iso(row.recorded_at)}
 
     def view(self, org_id: str, period: Period, position: int) -> Answer:
         known_at = self.co_prefix(org_id, position)

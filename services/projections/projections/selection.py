@@ -16,7 +16,7 @@ from the selection as from all the facts (tested), because:
   voucher's with the sides swapped, and its date and amount are shown);
 - the CO's settings (``ORG_TYPES``) are read whatever their date, as ``audit.org_of`` does;
 - other kinds before the start are kept when the view carries them forward (``Reads.earlier``),
-  and kinds the view never reads (``Reads.skipped``) are left out.
+  and only the kinds the view reads (``Reads.kinds``) are kept at all.
 """
 from __future__ import annotations
 
@@ -26,6 +26,9 @@ from typing import Iterable, Sequence
 from ledger.domain.periods import Period
 
 from .facts import Fact
+from .views.assets import ASSET_TYPES
+from .views.compliance import COMPLIANCE_KINDS
+from .views.leasing import LEASE_TYPES
 
 ORG_TYPES = ("OrganizationRegistered", "MajorMatterPolicySet", "QualificationCutoffSet")
 """Event types whose facts hold the CO's settings (read from the whole prefix)."""
@@ -36,23 +39,26 @@ OPENING_TYPE = "OpeningSums"
 
 @dataclass(frozen=True)
 class Reads:
-    """What one view reads of the facts effective by its period end."""
+    """What one view reads of the facts effective by its period end (beside the settings, always read)."""
 
-    skipped: frozenset[str] = frozenset()
-    """Kinds the view never reads."""
+    kinds: frozenset[str] | None = None
+    """The kinds of facts the view reads at all; None: every kind."""
     earlier: frozenset[str] | None = None
-    """Kinds (other than journal) it reads one by one before the period start; None: every kind not skipped."""
+    """Of those, the kinds (other than journal) it reads one by one before the period start; None: all."""
 
+    def reads(self, kind: str) -> bool:
+        return self.kinds is None or kind in self.kinds
 
-PERIOD_ONLY = Reads(earlier=frozenset({"reversal"}))
-"""The monthly view: its period's facts, the reversals (with the lines they cite), the opening sums."""
+    def reads_earlier(self, kind: str) -> bool:
+        return self.reads(kind) and (self.earlier is None or kind in self.earlier)
 
-MEMBER_KINDS = frozenset({"DividendPaid", "DistributionDeclared", "MemberQualified", "MemberRecordCorrected",
-                          "SharesAllotted", "SharesTransferred"})
 
 READS: dict[str, Reads] = {
-    "monthly": PERIOD_ONLY,
-    "quarterly": Reads(skipped=frozenset({"journal", "reversal"}) | MEMBER_KINDS),
+    # its period's facts (every kind: late entries), the reversals with the lines they cite, opening sums
+    "monthly": Reads(earlier=frozenset({"reversal"})),
+    # leases and rents, assets, major matters and their resolutions and filings, flags: no books
+    "quarterly": Reads(kinds=frozenset(LEASE_TYPES) | frozenset(ASSET_TYPES) | COMPLIANCE_KINDS | {"flag"}),
+    # everything, the earlier journal as sums
     "yearly": Reads(),
 }
 
@@ -84,14 +90,14 @@ def select_facts(view: str, period: Period, facts: Sequence[Fact]) -> list[Fact]
     reads = READS[view]
     start, end = period.start.isoformat(), period.end.isoformat()
     boundary = opening_boundary(period)
-    journal = "journal" not in reads.skipped
-    cited = cited_vouchers(f for f in facts if f.effective_date <= end and "reversal" not in reads.skipped)
+    journal = reads.reads("journal")
+    cited = cited_vouchers(f for f in facts if f.effective_date <= end and reads.reads("reversal"))
     kept: list[Fact] = []
     sums: dict[tuple[str, str], list] = {}
     for f in facts:
         if f.type in ORG_TYPES:
             kept.append(f)
-        elif f.effective_date > end or f.kind in reads.skipped:
+        elif f.effective_date > end or not reads.reads(f.kind):
             continue
         elif f.effective_date >= start:
             kept.append(f)
@@ -102,7 +108,7 @@ def select_facts(view: str, period: Period, facts: Sequence[Fact]) -> list[Fact]
                 row = sums.setdefault((bucket_of(f.effective_date, boundary), f.account),
                                       [f.effective_date, 0, 0])
                 row[0], row[1], row[2] = min(row[0], f.effective_date), row[1] + f.debit, row[2] + f.credit
-        elif reads.earlier is None or f.kind in reads.earlier:
+        elif reads.reads_earlier(f.kind):
             kept.append(f)
     kept.sort(key=lambda f: (f.position, f.seq))
     return opening_facts((b, a, first, d, c) for (b, a), (first, d, c) in sums.items()) + kept

@@ -15,7 +15,7 @@ import io
 import json
 import weakref
 from concurrent.futures import ThreadPoolExecutor
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any, Sequence
 
 from sqlalchemy import (
@@ -27,9 +27,11 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    and_,
     case,
     func,
     insert,
+    or_,
     select,
     union_all,
     update,
@@ -68,8 +70,13 @@ COLUMNS = ("position", "seq", "org_id", "kind", "type", "entity_id", "effective_
            "debit", "credit", "attrs")
 
 
+@lru_cache(maxsize=64)
 def facts_table(generation: int, indexed: bool = True) -> Table:
-    """The facts table of one build generation (created on demand); ``indexed=False``: primary key only."""
+    """The facts table of one build generation (created on demand); ``indexed=False``: primary key only.
+
+    One Table object per (generation, indexed), so SQLAlchemy's statement cache recognises the
+    view statements built on it (a new Table each time would compile them again on every view).
+    """
     name = f"proj_facts_g{generation}"
     meta = MetaData()
     indexes = (
@@ -237,16 +244,19 @@ def selection_statements(generation: int, org_id: str, upto: int, view: str, per
     columns = [c[name] for name in _FACT_COLUMNS]
     mine = (c.org_id == org_id, c.position <= upto)
     others = (*mine, c.type.not_in(ORG_TYPES))
-    skipped = sorted(reads.skipped)
-    earlier_kinds = (c.kind.not_in(sorted(reads.skipped | {"journal"})) if reads.earlier is None
-                     else c.kind.in_(sorted(reads.earlier - reads.skipped)))
+    kinds = () if reads.kinds is None else (c.kind.in_(sorted(reads.kinds)),)
+    if reads.earlier is not None:
+        earlier_kinds = c.kind.in_(sorted(k for k in reads.earlier if reads.reads(k)))
+    else:
+        earlier_kinds = c.kind.in_(sorted(reads.kinds - {"journal"})) if reads.kinds else c.kind != "journal"
     facts = union_all(
-        select(*columns).where(*mine, c.type.in_(ORG_TYPES)),
-        select(*columns).where(*others, c.effective_date >= start, c.effective_date <= end,
-                               *((c.kind.not_in(skipped),) if skipped else ())),
+        # type in ORG_TYPES, said through the kind so that the (org, kind, ...) index finds them: such a
+        # fact is the event's own (kind = type) or one of its flags
+        select(*columns).where(*mine, or_(c.kind.in_(ORG_TYPES), and_(c.kind == "flag", c.type.in_(ORG_TYPES)))),
+        select(*columns).where(*others, c.effective_date >= start, c.effective_date <= end, *kinds),
         select(*columns).where(*others, c.effective_date < start, earlier_kinds),
     ).order_by("position", "seq")
-    if "journal" in reads.skipped:
+    if not reads.reads("journal"):
         return {"facts": facts, "cited": None, "sums": None}
     journal = (*others, c.kind == "journal", c.effective_date < start)
     bucket = case((c.effective_date < opening_boundary(period), ""), else_=func.substr(c.effective_date, 1, 4))

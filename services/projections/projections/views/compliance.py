@@ -23,6 +23,12 @@ from .assets import AssetState, apply_change, registered_state
 from .common import Row, within
 from .leasing import LeaseState
 
+COMPLIANCE_KINDS = frozenset({
+    "OrganizationRegistered", "MajorMatterPolicySet", "LeaseSigned", "LeaseAmended", "LeaseRenewed", "LeaseTerminated",
+    "AssetRegistered", "AssetRevalued", "AssetTransferred", "AssetDisposed", "MotionVoted", "ResolutionAdopted",
+    "ResolutionRejected", "MajorMatterReported", "MajorMatterFiled", "TenderAwarded", "flag"})
+"""The kinds of facts ``major_matters`` reads (what ``LogState.apply`` follows, the acts, the flags)."""
+
 ACTS = {"LeaseSigned": "lease_signed", "LeaseAmended": "lease_amended", "LeaseRenewed": "lease_renewed",
         "TenderAwarded": "tender_awarded", "AssetDisposed": "asset_disposed"}
 
