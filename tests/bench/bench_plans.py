@@ -69,6 +69,8 @@ def main(database: str) -> Path:
     cases = [
         (f"Yearly view 2025 of {org_id} (the largest CO, {size:,} events) as known now",
          lambda: views.view(org_id, Period.parse("2025"), views.resolve_known_at(None))),
+        (f"Quarterly view 2025-Q2 of {org_id} as known now",
+         lambda: views.view(org_id, Period.parse("2025-Q2"), views.resolve_known_at(None))),
         (f"Monthly view 2024-06 of {org_id} as known at position {middle:,} (half its history)",
          lambda: views.view(org_id, Period.parse("2024-06"), views.resolve_known_at(str(middle)))),
         (f"Inclusion proof of leaf {size // 3:,} in {org_id}'s tree of size {size:,}",
@@ -107,14 +109,18 @@ def main(database: str) -> Path:
 _NOTES = """\
 What each query uses:
 
-- Views, the read model: `ix_proj_facts_g{g}_org_position` (`org_id, position`) serves "the CO's facts
-  up to the known position" (with the period-end and settings filter applied to the rows it finds),
-  the primary key (`position, seq`) gives log order; `ix_proj_facts_g{g}_org_effective`
-  (`org_id, effective_date, position`) is there for reads bounded by effective date. The planner picks
-  between them (and a bitmap of both) by the CO's size and the period.
+- Views, the read model (`store.read_selection`; what each view reads is `projections/selection.py`):
+  `ix_proj_facts_g{g}_org_kind_effective` (`org_id, kind, effective_date, position`, covering
+  `entity_id, account, debit, credit`) finds the CO's settings and, by kind, the earlier facts a view
+  carries forward (leases, rents, assets, matters; for the yearly view every kind but journal lines),
+  the lines of the vouchers a reversal cites, and makes the per-year sums of the earlier journal
+  lines from the index alone; `ix_proj_facts_g{g}_org_effective` (`org_id, effective_date, position`)
+  serves the facts of the period. The primary key (`position, seq`) is log order, applied by a sort of
+  the few rows found. `ix_proj_facts_g{g}_org_position` (`org_id, position`) is left for reads of a
+  CO's whole prefix.
 - Views, the known-at position: `ix_entries_org_position` (`org_id, position`) answers the CO's last
-  event and its count at or before a position (an index-only range scan: its cost grows with the
-  CO's log), the primary key its recorded time, and `ledger_entries_pkey` the global last position.
+  event at or before a position, its leaf index (tree size - 1) and recorded time in one backward
+  probe; `ledger_entries_pkey` the global last position.
 - Proofs: `ledger_log_heads_pkey` the head, `ix_entries_org_leaf` (`org_id, leaf_index`, unique) the
   leaf with the stored event by `ledger_events_pkey`, `ledger_log_nodes_pkey` (`org_id, level, idx`)
   the complete-subtree nodes, one index probe each, `ledger_checkpoints_pkey` (`org_id, size`) the

@@ -98,17 +98,33 @@ def append_profiles(database: str) -> dict[str, Any]:
     return {"batches": batches, "single": single}
 
 
-def rebuild_profile(database: str) -> dict[str, Any]:
-    """Projector.rebuild on the append scratch database (main thread only: the helper threads wait on PostgreSQL)."""
+def rebuild_profile(database: str, positions: int = 50_000) -> dict[str, Any]:
+    """Projector.rebuild on the append scratch database under cProfile (Python only waits: the facts are made
+    by PostgreSQL), and the plan of the set-based statement over the first ``positions`` positions."""
     import ledger.domain  # noqa: F401
-    from ledger.adapters.store import engine_of, open_ledger
+    from ledger.adapters.store import engine_of, events_table, open_ledger
+    from ledger.adapters.tables import entries
+    from projections import setbased
     from projections.projector import Projector
 
     ledger = open_ledger(url_of(database))
     projector = Projector(ledger, page=10_000)
     profile, seconds, events = _profiled(projector.rebuild)
-    engine_of(ledger).dispose()
-    return {"events": events, "seconds": seconds, "top_tottime": _top(profile, "tottime")}
+    engine = engine_of(ledger)
+    with engine.connect() as conn:  # EXPLAIN ANALYZE inserts: into a temporary table, rolled back
+        conn.exec_driver_sql("CREATE TEMPORARY TABLE plan_facts (position bigint, seq int, org_id text, kind text, "
+                             "type text, entity_id text, effective_date text, recorded_at text, account text, "
+                             "debit bigint, credit bigint, attrs text)")
+        sql = setbased.FACTS_SQL.format(table="plan_facts", plain=setbased._PLAIN, events_sql=setbased._EVENTS.format(
+            events=events_table(ledger).name, entries=entries.name))
+        cursor = conn.connection.cursor()
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, {"after": 0, "upto": positions})
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.close()
+        conn.rollback()
+    engine.dispose()
+    return {"events": events, "seconds": seconds, "top_tottime": _top(profile, "tottime", 8),
+            "plan_positions": positions, "plan": plan}
 
 
 def view_profile(database: str, samples: int = 30) -> dict[str, Any]:

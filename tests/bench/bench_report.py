@@ -185,7 +185,7 @@ def render(results: dict[str, Any]) -> str:
         "",
         _extrapolation(results),
         "",
-        bench_notes.CHANGES,
+        _changes(results),
         "",
         "## Where the time goes (the missed targets)",
         "",
@@ -199,6 +199,18 @@ def render(results: dict[str, Any]) -> str:
               + (f"; dataset built in {d['build_seconds'] / 60:.1f} min" if not d.get("reused") else
                  f"; dataset reused, built in {d['build_seconds'] / 60:.1f} min by an earlier run") + ").", ""]
     return "\n".join(lines)
+
+
+def _changes(results: dict[str, Any]) -> str:
+    """The prose of the changes, with this run's figures where it compares them with the first round's."""
+    a, r, v = results["append"]["figures"], results["rebuild"]["figures"], results["views"]["figures"]
+    return bench_notes.CHANGES.format(
+        rebuild=f"{_median(r, 'rebuild_events_per_second'):,.0f}", rebuild_ratio=f"{_median(r, 'rebuild_ratio'):.2f}",
+        monthly=f"{_median(v, 'monthly_now_in_process_p50_ms'):.1f}",
+        quarterly=f"{_median(v, 'quarterly_now_in_process_p50_ms'):.1f}",
+        yearly=f"{_median(v, 'yearly_now_in_process_p50_ms'):.1f}",
+        raw_insert=f"{_median(a, 'raw_batch_rows_per_second'):,.0f}",
+        raw_fold=f"{_median(r, 'raw_fold_rows_per_second'):,.0f}")
 
 
 def _extrapolation(results: dict[str, Any]) -> str:
@@ -229,8 +241,12 @@ def _profiles(profiles: dict[str, Any] | None) -> list[str]:
             "top by own time:", "", "```", single["top_tottime"], "```", ""]
     rebuild = profiles["rebuild"]
     out += [f"**Rebuild** ({rebuild['events']:,} events of the append scratch database in {rebuild['seconds']:.1f} s "
-            "under cProfile; main thread only: the read-ahead and COPY threads wait on PostgreSQL), top by own time:",
+            "under cProfile; the facts are made by PostgreSQL, so Python mostly waits), top by own time:",
             "", "```", rebuild["top_tottime"], "```", ""]
+    if rebuild.get("plan"):
+        out += [f"**Rebuild, inside PostgreSQL**: `EXPLAIN (ANALYZE, BUFFERS)` of the set-based statement "
+                f"(`projections/setbased.py`) over positions 1..{rebuild['plan_positions']:,} of the same database "
+                "(one connection; a rebuild runs two such ranges at once):", "", "```", rebuild["plan"], "```", ""]
     views = profiles["views"]
     out += [f"**Views as known now** ({views['views']} random views in {views['seconds']:.1f} s under cProfile), "
             "top by own time, then cumulative:", "", "```", views["top_tottime"], "```", "", "```",
