@@ -29,13 +29,39 @@ def _engine():  # type: ignore[no-untyped-def]
 @app.command()
 def run(host: Optional[str] = None, port: Optional[int] = None,
         with_projector: bool = typer.Option(False, "--with-projector",
-                                            help="Also keep the audit read model current in this process.")) -> None:
-    """Serve the HTTP API (LEDGER_DATABASE_URL, LEDGER_HOST, LEDGER_PORT)."""
+                                            help="Also keep the audit read model current in this process."),
+        workers: Optional[int] = typer.Option(None, "--workers", min=1,
+                                              help="API processes (LEDGER_WORKERS, default 1); more than one "
+                                                   "needs PostgreSQL and no --with-projector.")) -> None:
+    """Serve the HTTP API (LEDGER_DATABASE_URL, LEDGER_HOST, LEDGER_PORT, LEDGER_WORKERS)."""
     import uvicorn
 
-    from .api.app import create_app
+    from .api.app import build_services
 
     settings = Settings.from_env()
+    processes = workers or settings.workers
+    listen = {"host": host or settings.host, "port": port or settings.port, "log_level": "info", "access_log": False}
+    if processes > 1:
+        if not settings.database_url.startswith("postgresql"):
+            raise typer.BadParameter(f"{processes} workers need PostgreSQL; LEDGER_DATABASE_URL is "
+                                     f"{settings.database_url} (SQLite takes one writer: use one worker)",
+                                     param_hint="--workers")
+        if with_projector:
+            raise typer.BadParameter("--with-projector runs in one process; with several workers run the "
+                                     "projector on its own: ledger project --follow", param_hint="--workers")
+        build_services(settings).ledger.close()  # tables, triggers and the signing key, once, before the workers
+        uvicorn.run("ledger.cli:worker_app", factory=True, workers=processes, **listen)
+        return
+    application = worker_app(settings)
+    if with_projector:
+        _project_in_background(application)
+    uvicorn.run(application, **listen)
+
+
+def worker_app(settings: Optional[Settings] = None) -> object:
+    """The API application of one server process, with its JSON access log on stderr."""
+    from .api.app import create_app
+
     access = logging.getLogger("ledger.access")
     if not access.handlers:
         handler = logging.StreamHandler()
@@ -43,11 +69,7 @@ def run(host: Optional[str] = None, port: Optional[int] = None,
         access.addHandler(handler)
         access.setLevel(logging.INFO)
         access.propagate = False
-    application = create_app(settings)
-    if with_projector:
-        _project_in_background(application)
-    uvicorn.run(application, host=host or settings.host, port=port or settings.port, log_level="info",
-                access_log=False)
+    return create_app(settings)
 
 
 def _project_in_background(application: object) -> None:

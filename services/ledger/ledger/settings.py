@@ -17,6 +17,7 @@ class Settings:
     key_file: Path = Path("var/ledger-log.key")
     log_origin: str = "audit-ledger.local"
     max_body_bytes: int = 4 * 1024 * 1024
+    workers: int = 1
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
@@ -29,6 +30,7 @@ class Settings:
             key_file=Path(env.get("LEDGER_KEY_FILE", str(cls.key_file))),
             log_origin=env.get("LEDGER_LOG_ORIGIN", cls.log_origin),
             max_body_bytes=int(env.get("LEDGER_MAX_BODY_BYTES", cls.max_body_bytes)),
+            workers=int(env.get("LEDGER_WORKERS", cls.workers)),
         )
 
 
@@ -38,6 +40,7 @@ ENVIRONMENT_VARIABLES = (
     "LEDGER_PORT",
     "LEDGER_ADMIN_TOKEN",
     "LEDGER_KEY_FILE",
+    "LEDGER_WORKERS",
     "LEDGER_LOG_ORIGIN",
     "LEDGER_MAX_BODY_BYTES",
 )
