@@ -17,7 +17,7 @@ from sqlalchemy import insert, select, text
 
 from .adapters.store import Ledger
 from .adapters.tables import EVENTS_TABLE, closed_periods, entries, idempotency, organizations, references
-from .context import BatchContext, cyclic_gc_paused
+from .context import BatchContext, FinalEntities, cyclic_gc_paused
 from .domain import catalog
 from .domain.errors import Conflict, LedgerError, RuleViolation
 from .domain.periods import Period
@@ -63,6 +63,8 @@ class Appender:
         self.ledger = ledger
         self.signer = signer
         self.log_origin = log_origin
+        self.finals = FinalEntities()
+        """Entities that never change, read once from the store for all batches (``context.FinalEntities``)."""
 
     def append(
         self,
@@ -98,7 +100,7 @@ class Appender:
                 replay = self._find_replay(session, org_id, idempotency_key, request_hash)
                 if replay is not None:
                     return replay
-            context = BatchContext(self.ledger, session, org_id)
+            context = BatchContext(self.ledger, session, org_id, self.finals)
             context.prefetch({r.entity_id for r in requests}, _cited_ids(requests))
             pending, citations = [], []
             for index, request in enumerate(requests):

@@ -29,13 +29,46 @@ CHUNK = 500
 """Ids per IN (...) list."""
 
 
+def is_final(cls: type) -> bool:
+    """Whether an entity class has no event but the one that creates it: once stored, it never changes."""
+    events = [name for name, value in vars(cls).items()
+              if isinstance(value, type) and issubclass(value, cls.Event) and name not in ("Event", "Created")]
+    return len(events) == 1
+
+
+class FinalEntities:
+    """Entities that never change once stored (``is_final``: a dividend paid, a voucher, a meeting...), kept
+    between batches, so that a rule reading every earlier payment of a distribution does not load them
+    again for every batch. Only entities read from the store go in (never one a batch is still writing),
+    at most ``limit``, the oldest dropped first."""
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self.limit = limit
+        self.entities: dict[tuple[str, str], Entity] = {}
+        self._final: dict[type, bool] = {}
+
+    def get(self, org_id: str, entity_id: str) -> Entity | None:
+        return self.entities.get((org_id, entity_id))
+
+    def offer(self, org_id: str, entity: Entity) -> None:
+        cls = type(entity)
+        final = self._final.get(cls)
+        if final is None:
+            final = self._final[cls] = is_final(cls)
+        if final and entity.version == 1:
+            if len(self.entities) >= self.limit:
+                del self.entities[next(iter(self.entities))]
+            self.entities[(org_id, entity.entity_id)] = entity
+
+
 class BatchContext:
     """Implements domain.catalog.Context inside one append transaction of one CO."""
 
-    def __init__(self, ledger: Ledger, session: Session, org_id: str) -> None:
+    def __init__(self, ledger: Ledger, session: Session, org_id: str, finals: FinalEntities | None = None) -> None:
         self.ledger = ledger
         self.session = session
         self.org_id = org_id
+        self.finals = finals
         self.effective_date = ""
         self.loaded: dict[str, Entity | None] = {}
         self._closed: list[tuple[str, str, str]] | None = None
@@ -125,6 +158,10 @@ class BatchContext:
     def _load(self, entity_ids: Iterable[str]) -> None:
         """Reconstruct entities from their stored events, CHUNK ids per query (as repository.get does, in bulk)."""
         wanted = sorted({i for i in entity_ids if i not in self.loaded})
+        if self.finals is not None and wanted:
+            kept = {i: e for i in wanted if (e := self.finals.get(self.org_id, i)) is not None}
+            self.loaded.update(kept)
+            wanted = [i for i in wanted if i not in kept]
         if not wanted:
             return
         table = events_table(self.ledger)
@@ -145,7 +182,9 @@ class BatchContext:
                 events.setdefault(id_of[_as_uuid(row.originator_id, id_of)], []).append(
                     mapper.to_domain_event(stored))
             for entity_id in chunk:
-                self.loaded[entity_id] = _project(events[entity_id]) if entity_id in events else None
+                entity = self.loaded[entity_id] = _project(events[entity_id]) if entity_id in events else None
+                if entity is not None and self.finals is not None:
+                    self.finals.offer(self.org_id, entity)
 
     def _prefetch_citations(self, targets: set[str]) -> None:
         """Read every stored citation of ``targets`` (any citing kind) in CHUNK-sized queries."""
