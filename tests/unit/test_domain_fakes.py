@@ -7,7 +7,7 @@ the handler, keeping the entity and the citations. Helpers build a small CO.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 import pytest
 from eventsourcing.application import Application
@@ -44,6 +44,8 @@ class FakeLedger:
     citations: list[tuple[str, str, str]] = field(default_factory=list)
     """(target id, citing entity's kind, citing entity id)."""
     log: list[Any] = field(default_factory=list)
+    requests: list[tuple[str, str, dict[str, Any], str]] = field(default_factory=list)
+    """(type, entity id, data, effective date) of each accepted append, to replay through the real appender."""
 
     def entity(self, entity_id: str) -> Entity | None:
         return self.entities.get(entity_id)
@@ -51,6 +53,12 @@ class FakeLedger:
     def citing(self, entity_id: str, kind: str) -> list[Entity]:
         ids = sorted({src for target, k, src in self.citations if target == entity_id and k == kind})
         return [self.entities[i] for i in ids]
+
+    def citing_totals(self, entity_id: str, kind: str, attribute: str, by: str) -> tuple[int, Mapping[str, int]]:
+        groups: dict[str, int] = {}
+        for cited in self.citing(entity_id, kind):
+            groups[getattr(cited, by)] = groups.get(getattr(cited, by), 0) + getattr(cited, attribute)
+        return sum(groups.values()), groups
 
     def organization(self) -> Entity:
         return self.entities[self.org_id]
@@ -81,6 +89,7 @@ class FakeLedger:
         self.citations.extend((target, event_type.entity.KIND, entity_id) for target in cited)
         events = list(entity.collect_events())
         self.log.extend(events)
+        self.requests.append((type_name, entity_id, data, on))
         return Appended(entity, events, envelope["flags"])
 
     def replayed(self, entity_id: str) -> Entity:

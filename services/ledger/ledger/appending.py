@@ -77,6 +77,9 @@ class Appender:
         author: str = "cooperative",
     ) -> AppendOutcome:
         """Append all of ``requests`` or none; retry a lost race (holding the lock) when no version was expected."""
+        if not requests:
+            raise RuleViolation("batch-not-empty", f"a batch for {org_id} holds no event: send at least one",
+                                org_id=org_id)
         for attempt in range(3):
             try:
                 return self._append_once(org_id, actor, requests, idempotency_key, request_hash, author, attempt > 0)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 from bisect import insort
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Iterable
 from uuid import UUID
@@ -80,6 +80,10 @@ class BatchContext:
         """(target_id, citing kind) -> citing entity ids recorded earlier in this batch."""
         self._citing_ids: dict[tuple[str, str], list[str]] = {}
         """(target_id, citing kind) -> every citing entity id, sorted (kept up to date by ``cite``)."""
+        self._totals: dict[tuple[str, str], dict[tuple[str, str], _Total]] = {}
+        """(target_id, citing kind) -> (attribute, by) -> its running totals over the citing entities."""
+        self._counted_in: dict[str, list[_Total]] = {}
+        """entity id -> the running totals that count it (kept up to date by ``keep``)."""
 
     @property
     def pending_citations(self) -> list[tuple[str, str, str]]:
@@ -94,7 +98,24 @@ class BatchContext:
             ids = self._citing_ids.get((target, kind))
             if ids is not None and source not in sources and source not in self._stored_citations[(target, kind)]:
                 insort(ids, source)
+                for total in self._totals.get((target, kind), {}).values():
+                    self._count(total, source)
             sources.add(source)
+
+    def citing_totals(self, entity_id: str, kind: str, attribute: str, by: str) -> tuple[int, Mapping[str, int]]:
+        """``attribute`` summed over ``citing(entity_id, kind)``, in all and per value of ``by``: summed once
+        per batch, then kept running as the batch cites and changes entities."""
+        totals = self._totals.setdefault((entity_id, kind), {})
+        if (attribute, by) not in totals:
+            total = totals[(attribute, by)] = _Total(attribute, by)
+            for entity in self.citing(entity_id, kind):
+                self._count(total, entity.entity_id)
+        total = totals[(attribute, by)]
+        return total.value, total.groups
+
+    def _count(self, total: _Total, source: str) -> None:
+        total.add(source, self.loaded.get(source))
+        self._counted_in.setdefault(source, []).append(total)
 
     def prefetch(self, entity_ids: set[str], cited_ids: Iterable[str] = ()) -> None:
         """Load the batch's entities (and the ids its payloads cite) in a few queries; new ids read as None.
@@ -154,6 +175,8 @@ class BatchContext:
 
     def keep(self, entity: Entity) -> None:
         self.loaded[entity.entity_id] = entity
+        for total in self._counted_in.get(entity.entity_id, ()):
+            total.add(entity.entity_id, entity)  # an entity already counted changed: count its new value
 
     def _load(self, entity_ids: Iterable[str]) -> None:
         """Reconstruct entities from their stored events, CHUNK ids per query (as repository.get does, in bulk)."""
@@ -201,6 +224,27 @@ class BatchContext:
             for key, sources in found.items():
                 self._stored_citations.setdefault(key, set()).update(sources)
         self._prefetched_targets.update(wanted)
+
+
+class _Total:
+    """A running sum of one attribute over citing entities, in all and per group (the value of ``by``);
+    each entity counted once, at its latest value."""
+
+    def __init__(self, attribute: str, by: str) -> None:
+        self.attribute, self.by = attribute, by
+        self.counted: dict[str, tuple[Any, int]] = {}
+        self.groups: dict[Any, int] = {}
+        self.value = 0
+
+    def add(self, entity_id: str, entity: Entity | None) -> None:
+        group, value = (getattr(entity, self.by, None), int(getattr(entity, self.attribute, 0) or 0)) \
+            if entity is not None else (None, 0)
+        old_group, old_value = self.counted.get(entity_id, (None, 0))
+        if entity_id in self.counted:
+            self.groups[old_group] -= old_value
+        self.counted[entity_id] = (group, value)
+        self.groups[group] = self.groups.get(group, 0) + value
+        self.value += value - old_value
 
 
 @contextmanager

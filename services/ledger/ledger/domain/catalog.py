@@ -7,7 +7,7 @@ entities of the same CO, and the schema version. Domain modules register their t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Mapping, Protocol
 
 from .entity import Entity
 
@@ -35,6 +35,11 @@ class Context(Protocol):
 
     def citing(self, entity_id: str, kind: str) -> list[Entity]:
         """The entities of ``kind`` whose events cite ``entity_id`` (e.g. the leases of an asset)."""
+
+    def citing_totals(self, entity_id: str, kind: str, attribute: str, by: str) -> tuple[int, Mapping[str, int]]:
+        """``attribute`` summed over ``citing(entity_id, kind)``, in all and per value of ``by`` (e.g. the
+        dividends paid under a distribution, per member): kept running, so a rule need not walk every
+        citing entity on every event."""
 
     def organization(self) -> Entity:
         """The CO itself: its policy, cut-off date, governing bodies."""

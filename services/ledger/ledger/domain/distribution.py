@@ -79,8 +79,8 @@ def _pay(ctx: Context, entity: Entity | None, envelope: dict[str, Any], p: Divid
     if on < dist.declared_on:
         raise RuleViolation("dividend-before-declaration", f"dividend paid on {on}, before distribution "
                             f"{dist.entity_id} was declared on {dist.declared_on}", distribution_id=dist.entity_id)
-    paid = [cast(Dividend, d) for d in ctx.citing(dist.entity_id, "dividend") if isinstance(d, Dividend)]
-    to_member = sum(d.amount for d in paid if d.member_id == p.member_id)
+    total, per_member = ctx.citing_totals(dist.entity_id, "dividend", "amount", by="member_id")
+    to_member = per_member.get(p.member_id, 0)
     shares = shares_held(ctx, p.member_id)
     entitled = shares * dist.rate_per_share
     if to_member + p.amount > entitled:
@@ -89,7 +89,6 @@ def _pay(ctx: Context, entity: Entity | None, envelope: dict[str, Any], p: Divid
                             f"{format_fen(to_member)}, cannot pay {format_fen(p.amount)} more",
                             member_id=p.member_id, shares=shares, entitled=format_fen(entitled),
                             paid=format_fen(to_member), amount=format_fen(p.amount))
-    total = sum(d.amount for d in paid)
     if total + p.amount > dist.member_distribution:
         raise RuleViolation("dividends-exceed-declared", f"distribution {dist.entity_id} declared "
                             f"{format_fen(dist.member_distribution)} yuan for members; {format_fen(total)} paid, "
