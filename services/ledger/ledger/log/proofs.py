@@ -244,7 +244,9 @@ def _prefetched_consistency(store: tlog.SqlNodeStore, first: int, second: int) -
 
 
 def _issued(session: Session, org_id: str, size: int, head: tlog.Head) -> str | None:
-    """The checkpoint signed at exactly ``size``, if the ledger issued one."""
+    """The checkpoint signed at exactly ``size``, if the ledger issued one (the head holds the latest)."""
+    if size == head.size and head.checkpoint is not None:
+        return head.checkpoint
     note = session.execute(select(checkpoints.c.note).where(
         checkpoints.c.org_id == org_id, checkpoints.c.size == size)).scalar()
     if note is None and size == head.size:
