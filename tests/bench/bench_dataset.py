@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import multiprocessing as mp
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,7 +56,7 @@ def county_plans(spec: DatasetSpec) -> list[Any]:
 
 
 def _write(url: str, key_file: str, spec: DatasetSpec, org_ids: list[str], worker: int, deadline: float,
-           queue: Any) -> None:
+           queue: Any, parent: int) -> None:
     """One writer process: its COs, one after the other, through ``Appender.append``."""
     import ledger.domain  # noqa: F401  (the whole catalogue)
     from ledger.adapters.store import engine_of, open_ledger
@@ -71,6 +72,8 @@ def _write(url: str, key_file: str, spec: DatasetSpec, org_ids: list[str], worke
     plans = {co.org_id: co for co in county_plans(spec)}
     events = 0
     for org_id in org_ids:
+        if os.getppid() != parent:  # the bench was stopped: an orphaned writer stops too
+            return
         if time.time() > deadline:
             queue.put(("stopped", worker, events))
             break
@@ -143,7 +146,8 @@ def _build(spec: DatasetSpec, workers: int, budget_seconds: float, log: Any) -> 
     queue = context.Queue()
     started = time.perf_counter()
     deadline = time.time() + budget_seconds
-    processes = [context.Process(target=_write, args=(url, str(spec.key_file), spec, part, i, deadline, queue))
+    processes = [context.Process(target=_write, daemon=True,
+                                 args=(url, str(spec.key_file), spec, part, i, deadline, queue, os.getpid()))
                  for i, part in enumerate(parts)]
     for process in processes:
         process.start()
