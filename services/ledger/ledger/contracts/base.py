@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import (
@@ -99,6 +100,13 @@ def _is_date_annotation(annotation: Any) -> bool:
     return False
 
 
+@lru_cache(maxsize=None)
+def _is_date_field(model: type[BaseModel], name: str) -> bool:
+    """Whether the model's field is a date (asked for every field of every payload: answered once)."""
+    field = model.model_fields.get(name)
+    return field is not None and _is_date_annotation(field.annotation)
+
+
 class Payload(BaseModel):
     """Base of every event's data: unknown fields are refused, strings kept as given."""
 
@@ -107,8 +115,7 @@ class Payload(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _dates_are_iso_strings(cls, value: Any, info: ValidationInfo) -> Any:
-        field = cls.model_fields.get(info.field_name or "")
-        if field is not None and _is_date_annotation(field.annotation) and value is not None:
+        if value is not None and _is_date_field(cls, info.field_name or ""):
             return iso_date_only(value)
         return value
 

@@ -9,6 +9,7 @@ The event's own facts are ``data``: a JSON object, money in integer fen.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, ClassVar
 from uuid import UUID, uuid5
 
@@ -27,6 +28,7 @@ ENVELOPE_FIELDS = (
 )
 
 
+@lru_cache(maxsize=1 << 18)
 def entity_uuid(org_id: str, entity_id: str) -> UUID:
     """The aggregate id of a CO's entity: the same (CO, id) always gives the same UUID."""
     return uuid5(ENTITY_NAMESPACE, f"{org_id}\x1f{entity_id}")
