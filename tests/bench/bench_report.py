@@ -203,12 +203,13 @@ def render(results: dict[str, Any]) -> str:
 
 def _changes(results: dict[str, Any]) -> str:
     """The prose of the changes, with this run's figures where it compares them with the first round's."""
-    a, r, v = results["append"]["figures"], results["rebuild"]["figures"], results["views"]["figures"]
+    a, r, p = results["append"]["figures"], results["rebuild"]["figures"], results["proofs"]["figures"]
     return bench_notes.CHANGES.format(
-        rebuild=f"{_median(r, 'rebuild_events_per_second'):,.0f}", rebuild_ratio=f"{_median(r, 'rebuild_ratio'):.2f}",
-        monthly=f"{_median(v, 'monthly_now_in_process_p50_ms'):.1f}",
-        quarterly=f"{_median(v, 'quarterly_now_in_process_p50_ms'):.1f}",
-        yearly=f"{_median(v, 'yearly_now_in_process_p50_ms'):.1f}",
+        build_rate=f"{results['dataset']['build_events_per_second']:,.0f}",
+        batch=f"{_median(a, 'http_batch_events_per_second'):,.0f}",
+        clients=f"{_median(a, 'http_single_events_per_second'):,.0f}",
+        inclusion=f"{_median(p, 'inclusion_in_process_p50_ms'):.2f}",
+        consistency=f"{_median(p, 'consistency_in_process_p50_ms'):.2f}",
         raw_insert=f"{_median(a, 'raw_batch_rows_per_second'):,.0f}",
         raw_fold=f"{_median(r, 'raw_fold_rows_per_second'):,.0f}")
 
@@ -224,7 +225,10 @@ def _extrapolation(results: dict[str, Any]) -> str:
         rows.append(f"| {kind} | {fit['intercept_ms']:,.1f} ms + {fit['ms_per_1000_events']:,.2f} ms per 1,000 "
                     f"events of the CO ({fit['samples']} samples) | {at(known['p50'])} | "
                     f"{at(known['p50'] * SINGLE_COUNTY_SCALE)} | {at(fit['largest_co_events_seen'] * SINGLE_COUNTY_SCALE)} |")
-    return bench_notes.EXTRAPOLATION.format(events=d["events"], rate=d["build_events_per_second"]) + "\n\n" + \
+    single = d["events"] / d["counties"] * SINGLE_COUNTY_SCALE
+    return bench_notes.EXTRAPOLATION.format(events=d["events"], rate=d["build_events_per_second"],
+                                            single_events=single,
+                                            single_minutes=single / d["build_events_per_second"] / 60) + "\n\n" + \
         "\n".join(rows)
 
 

@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     log(f"machine: {results['machine']['cores']} cores, {results['machine']['memory_gb']} GB, "
         f"{results['machine']['cpu_model']}; {results['machine']['postgresql'].split(' on ')[0]}")
     spec = DatasetSpec(args.counties, args.scale, args.seed)
-    reserve = 9 * 60  # what the measurements after the build need (about 7 minutes here)
+    reserve = 7 * 60  # what the measurements after the build need (about 7 minutes here)
     dataset = ensure_dataset(spec, args.workers, max(60.0, budget_end - time.monotonic() - reserve), log)
     results["dataset"] = dataset
     sections: dict[str, float] = {}
