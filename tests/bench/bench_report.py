@@ -71,8 +71,10 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, bool]]:
                 out.append((f"4. {kind} view as known {mode}, {label}: p50 <= {p50} ms, p99 <= {p99} ms",
                             f"p50 {m50:,.1f} ms, p99 {m99:,.1f} ms", m50 <= p50 and m99 <= p99))
     for kind in ("inclusion", "consistency"):
-        for where in ("in_process", "http"):
-            label = "in process" if where == "in_process" else "over HTTP"
+        for where in ("cold_in_process", "in_process", "http"):
+            label = {"in_process": "in process", "http": "over HTTP", "cold_in_process": "in process, first touch"}[where]
+            if _median(p, f"{kind}_{where}_p50_ms") is None:
+                continue
             m50, m99 = _median(p, f"{kind}_{where}_p50_ms"), _median(p, f"{kind}_{where}_p99_ms")
             out.append((f"5. {kind} proof, {label}: <= 5 ms (p50 and p99)",
                         f"p50 {m50:,.2f} ms, p99 {m99:,.2f} ms", (m50 or 1e9) <= 5 and (m99 or 1e9) <= 5))
@@ -152,9 +154,12 @@ def render(results: dict[str, Any]) -> str:
                                   "ms", 1, baseline=f"{kind}_{mode}_raw_read_p99_ms",
                                   target=f"<= {t99} ms", met=None if m99 is None else m99 <= t99))
     for kind in ("inclusion", "consistency"):
-        for where, label in (("in_process", "in process"), ("http", "HTTP")):
+        for where, label in (("cold_in_process", "in process, first touch"), ("in_process", "in process"),
+                             ("http", "HTTP")):
             for q in ("p50", "p99"):
                 value = _median(p, f"{kind}_{where}_{q}_ms")
+                if value is None:
+                    continue
                 lines.append(_row(f"5. {kind} proof, {label}, {q}", p, f"{kind}_{where}_{q}_ms", "ms", 2,
                                   baseline=f"{kind}_raw_read_{q}_ms",
                                   ratio=f"{kind}_ratio" if where == "in_process" and q == "p50" else None,
@@ -168,7 +173,8 @@ def render(results: dict[str, Any]) -> str:
         "hash as the in-process one. Proofs verified (RFC 9162): "
         f"{results['proofs']['verified']['inclusion']} inclusion, {results['proofs']['verified']['consistency']} "
         f"consistency. The raw baseline of a view is fetching the fact rows that view reads (psycopg2, no decoding); "
-        "of a proof, fetching its nodes by key in one query.",
+        "of a proof, fetching its nodes by key in one query. A proof's first touch is timed apart: the same "
+        "questions are then asked again in process, raw and over HTTP, all as warm as each other.",
         "",
         "## Targets",
         "",
