@@ -216,6 +216,8 @@ def _changes(results: dict[str, Any]) -> str:
         clients=f"{_median(a, 'http_single_events_per_second'):,.0f}",
         inclusion=f"{_median(p, 'inclusion_in_process_p50_ms'):.2f}",
         consistency=f"{_median(p, 'consistency_in_process_p50_ms'):.2f}",
+        cold_inclusion=f"{_median(p, 'inclusion_cold_in_process_p50_ms') or float('nan'):.2f}",
+        cold_consistency=f"{_median(p, 'consistency_cold_in_process_p50_ms') or float('nan'):.2f}",
         raw_insert=f"{_median(a, 'raw_batch_rows_per_second'):,.0f}",
         raw_fold=f"{_median(r, 'raw_fold_rows_per_second'):,.0f}")
 

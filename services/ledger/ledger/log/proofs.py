@@ -244,11 +244,12 @@ def _prefetched_consistency(store: tlog.SqlNodeStore, first: int, second: int) -
 
 
 def _issued(session: Session, org_id: str, size: int, head: tlog.Head) -> str | None:
-    """The checkpoint signed at exactly ``size``, if the ledger issued one (the head holds the latest)."""
-    if size == head.size and head.checkpoint is not None:
+    """The checkpoint signed at exactly ``size``, if the ledger issued one.
+
+    The head holds the latest (also for a log started before checkpoints were kept), so asking at the
+    head's size needs no query.
+    """
+    if size == head.size:
         return head.checkpoint
-    note = session.execute(select(checkpoints.c.note).where(
+    return session.execute(select(checkpoints.c.note).where(
         checkpoints.c.org_id == org_id, checkpoints.c.size == size)).scalar()
-    if note is None and size == head.size:
-        return head.checkpoint  # a log started before checkpoints were kept has its latest in the head
-    return note

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Iterable
 
-from sqlalchemy import insert, select, text, tuple_, update
+from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from ..adapters.tables import checkpoints, log_heads, log_nodes
@@ -32,22 +32,14 @@ class Head:
 
 
 class SqlNodeStore:
-    """merkle.NodeStore over ``ledger_log_nodes`` for one CO: one query per batch of keys.
-
-    On PostgreSQL the keys go as two arrays (``unnest``): one statement text and one plan whatever the
-    number of keys; elsewhere as ``(level, idx) IN (...)``.
-    """
+    """merkle.NodeStore over ``ledger_log_nodes`` for one CO: one query per batch of keys ((level, idx) IN ...)."""
 
     def __init__(self, session: Session, org_id: str) -> None:
         self.session = session
         self.org_id = org_id
 
     def get_nodes(self, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
-        wanted = sorted(set(keys))
-        if self.session.get_bind().dialect.name == "postgresql":
-            rows = self.session.execute(_NODES_BY_ARRAYS, {"org_id": self.org_id, "levels": [k[0] for k in wanted],
-                                                           "idxs": [k[1] for k in wanted]})
-            return {(lv, ix): bytes(h) for lv, ix, h in rows}
+        wanted = list(set(keys))
         found: dict[tuple[int, int], bytes] = {}
         for chunk_start in range(0, len(wanted), 200):
             chunk = wanted[chunk_start:chunk_start + 200]
@@ -58,12 +50,6 @@ class SqlNodeStore:
             )
             found.update({(lv, ix): bytes(h) for lv, ix, h in rows})
         return found
-
-
-_NODES_BY_ARRAYS = text(
-    "SELECT n.level, n.idx, n.hash FROM unnest(CAST(:levels AS integer[]), CAST(:idxs AS bigint[])) AS k(level, idx) "
-    f"JOIN {log_nodes.name} n ON n.org_id = :org_id AND n.level = k.level AND n.idx = k.idx"
-)
 
 
 def read_head(session: Session, org_id: str) -> Head:
