@@ -2,6 +2,9 @@
 
 request -> catalogue entry -> payload contract -> rules (handler) -> entity events ->
 event store (position) -> entries index + references + Merkle log + idempotency record.
+
+The CO's append lock (``adapters.store.lock_org``) is taken first: the rules read the CO with no
+other batch of the same CO in flight, so two batches at once cannot both pass a rule only one may.
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from eventsourcing.persistence import IntegrityError as StoreIntegrityError
 from pydantic import ValidationError
 from sqlalchemy import insert, select, text
 
-from .adapters.store import Ledger
+from .adapters.store import Ledger, lock_org
 from .adapters.tables import EVENTS_TABLE, closed_periods, entries, idempotency, organizations, references
 from .checks import check_identity, check_references, cited_ids, version_error
 from .context import BatchContext, FinalEntities, cyclic_gc_paused
@@ -97,6 +100,7 @@ class Appender:
                      idempotency_key: str | None, request_hash: str, author: str,
                      lock_first: bool = False) -> AppendOutcome:
         with cyclic_gc_paused(), self.ledger.recorder.datastore.transaction(commit=True) as session:  # type: ignore
+            lock_org(session, org_id)
             if lock_first and session.get_bind().dialect.name == "postgresql":
                 # A retry after a lost race reads and writes under the lock the store takes anyway.
                 session.execute(text(f"LOCK TABLE {EVENTS_TABLE} IN EXCLUSIVE MODE"))

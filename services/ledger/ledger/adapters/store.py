@@ -48,6 +48,22 @@ def open_ledger(database_url: str) -> Ledger:
     return ledger
 
 
+APPEND_LOCK_SPACE = 0x4C47
+"""The first key of the per-CO advisory locks (``lock_org``); the second is a hash of the CO's id."""
+
+
+def lock_org(session: Any, org_id: str) -> None:
+    """Hold the CO's append lock until the transaction ends (PostgreSQL; elsewhere the store serializes writes).
+
+    An append takes it before it reads anything, so a second append to the same CO reads what the
+    first stored: the rules decide on the CO as it is, never on a copy a concurrent batch is changing.
+    Appends to other COs do not wait for it. Two COs whose ids hash alike share a lock: they only wait.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:space, hashtext(:org_id))"),
+                        {"space": APPEND_LOCK_SPACE, "org_id": org_id})
+
+
 def engine_of(ledger: Ledger) -> Engine:
     engine: Any = ledger.recorder.datastore.engine  # type: ignore[attr-defined]
     return engine
