@@ -118,13 +118,14 @@ class Appender:
                     raise BatchError(index, exc) from None
                 pending.extend((index, event) for event in new_events)
                 citations.append((new_events[0], catalog.CATALOG[request.type].entity.KIND, cited))
+            head = tlog.read_head(session, org_id)  # the CO's lock keeps it current: read before the store's lock
             recordings = self.ledger.save(*(event for _, event in pending))
             records = [
                 record_from_stored(r.notification.id, r.notification.originator_id, r.notification.originator_version,
                                    r.notification.topic, decode_state(self.ledger.mapper, r.notification.state))
                 for r in recordings
             ]
-            body = self._store_indexes(session, org_id, pending, records, citations)
+            body = self._store_indexes(session, org_id, head, pending, records, citations)
             if idempotency_key:
                 session.execute(insert(idempotency).values(
                     org_id=org_id, key=idempotency_key, request_hash=request_hash,
@@ -172,10 +173,9 @@ class Appender:
         context.cite((target, event_type.entity.KIND, request.entity_id) for _, target in cited)
         return new_events, cited
 
-    def _store_indexes(self, session: Any, org_id: str, pending: list[tuple[int, Any]],
+    def _store_indexes(self, session: Any, org_id: str, before: tlog.Head, pending: list[tuple[int, Any]],
                        records: list[dict[str, Any]], citations: list[tuple[Any, str, list[tuple[str, str]]]]) -> dict[str, Any]:
         leaf_hashes = [leaf_hash_of(r) for r in records]
-        before = tlog.read_head(session, org_id)
         first_leaf = before.size
         head = tlog.append_leaves(session, org_id, leaf_hashes, self.signer,
                                   tlog.origin_for(self.log_origin, org_id), pending[-1][1].timestamp, before)
