@@ -28,6 +28,7 @@ from .domain.periods import Period
 from .log import tlog
 from .log.notes import Signer
 from .records import decode_state, leaf_hash_of, record_from_stored
+from .stored_events import StoredEvents
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,8 @@ class Appender:
         self.log_origin = log_origin
         self.finals = FinalEntities()
         """Entities that never change, read once from the store for all batches (``context.FinalEntities``)."""
+        self.stored = StoredEvents()
+        """The stored events of the entities batches read, kept while their CO's log does not move."""
 
     def append(
         self,
@@ -108,7 +111,9 @@ class Appender:
                 replay = self._find_replay(session, org_id, idempotency_key, request_hash)
                 if replay is not None:
                     return replay
-            context = BatchContext(self.ledger, session, org_id, self.finals)
+            head = tlog.read_head(session, org_id)  # current while the CO's lock is held
+            kept = self.stored.at(org_id, head.size)
+            context = BatchContext(self.ledger, session, org_id, self.finals, kept)
             context.prefetch({r.entity_id for r in requests}, cited_ids(requests))
             pending, citations = [], []
             for index, request in enumerate(requests):
@@ -118,7 +123,6 @@ class Appender:
                     raise BatchError(index, exc) from None
                 pending.extend((index, event) for event in new_events)
                 citations.append((new_events[0], catalog.CATALOG[request.type].entity.KIND, cited))
-            head = tlog.read_head(session, org_id)  # the CO's lock keeps it current: read before the store's lock
             recordings = self.ledger.save(*(event for _, event in pending))
             records = [
                 record_from_stored(r.notification.id, r.notification.originator_id, r.notification.originator_version,
@@ -131,7 +135,10 @@ class Appender:
                     org_id=org_id, key=idempotency_key, request_hash=request_hash,
                     response=json.dumps(body, ensure_ascii=False), recorded_at=recordings[-1].domain_event.timestamp,
                 ))
-            return AppendOutcome(body, positions=[r["position"] for r in records])
+            outcome = AppendOutcome(body, positions=[r["position"] for r in records])
+        self.stored.advanced(org_id, kept, body["log"]["tree_size"],
+                             [(record["entity_id"], r.notification) for record, r in zip(records, recordings)])
+        return outcome
 
     def _decide(self, context: BatchContext, actor: str, idempotency_key: str | None,
                 request: EventRequest, author: str) -> tuple[list[Any], list[tuple[str, str]]]:

@@ -1,8 +1,9 @@
 """The context a batch of appends sees: the CO's entities as they stand, this batch included.
 
 Reads are batched: the entities a batch names (and those citing them) are loaded from the event
-store in one query per 500 ids, not one per entity, and each (target, kind) citation lookup
-reads the references table once per batch. Nothing the batch itself writes is in the database
+store in one query per 500 ids, not one per entity (or rebuilt from the events an earlier batch of
+this process read or wrote, ``stored_events``, when the CO's log has not moved since), and each
+(target, kind) citation lookup reads the references table once per batch. Nothing the batch itself writes is in the database
 before the batch's decisions are made, so what was read stays true for the whole batch; the
 batch's own events are seen through ``loaded`` (the entities as the batch left them) and the
 citations it recorded (``cite``).
@@ -24,6 +25,7 @@ from .adapters.store import Ledger, events_table
 from .adapters.tables import closed_periods, entries, references
 from .domain.entity import Entity, entity_uuid
 from .domain.errors import Conflict, NotFound
+from .stored_events import CoEvents
 
 CHUNK = 500
 """Ids per IN (...) list."""
@@ -39,8 +41,8 @@ def is_final(cls: type) -> bool:
 class FinalEntities:
     """Entities that never change once stored (``is_final``: a dividend paid, a voucher, a meeting...), kept
     between batches, so that a rule reading every earlier payment of a distribution does not load them
-    again for every batch. Only entities read from the store go in (never one a batch is still writing),
-    at most ``limit``, the oldest dropped first."""
+    again for every batch. Only entities as stored go in (read from the store or rebuilt from the stored events
+    kept, ``stored_events``; never one a batch is still writing), at most ``limit``, the oldest dropped first."""
 
     def __init__(self, limit: int = 200_000) -> None:
         self.limit = limit
@@ -64,11 +66,14 @@ class FinalEntities:
 class BatchContext:
     """Implements domain.catalog.Context inside one append transaction of one CO."""
 
-    def __init__(self, ledger: Ledger, session: Session, org_id: str, finals: FinalEntities | None = None) -> None:
+    def __init__(self, ledger: Ledger, session: Session, org_id: str, finals: FinalEntities | None = None,
+                 stored: CoEvents | None = None) -> None:
         self.ledger = ledger
         self.session = session
         self.org_id = org_id
         self.finals = finals
+        self.stored = stored
+        """The CO's stored events kept from earlier batches, current at the log size this batch read."""
         self.effective_date = ""
         self.loaded: dict[str, Entity | None] = {}
         self._closed: list[tuple[str, str, str]] | None = None
@@ -185,6 +190,17 @@ class BatchContext:
             kept = {i: e for i in wanted if (e := self.finals.get(self.org_id, i)) is not None}
             self.loaded.update(kept)
             wanted = [i for i in wanted if i not in kept]
+        if self.stored is not None and wanted:
+            entries, mapper = self.stored.entries, self.ledger.mapper
+            for entity_id in [i for i in wanted if i in entries]:
+                events = entries[entity_id]
+                if any(isinstance(e, StoredEvent) for e in events):  # appended by an earlier batch: decode once
+                    events = [mapper.to_domain_event(e) if isinstance(e, StoredEvent) else e for e in events]
+                    self.stored.keep(entity_id, events)
+                entity = self.loaded[entity_id] = _project(events) if events else None
+                if entity is not None and self.finals is not None:
+                    self.finals.offer(self.org_id, entity)
+            wanted = [i for i in wanted if i not in entries]
         if not wanted:
             return
         table = events_table(self.ledger)
@@ -206,6 +222,8 @@ class BatchContext:
                     mapper.to_domain_event(stored))
             for entity_id in chunk:
                 entity = self.loaded[entity_id] = _project(events[entity_id]) if entity_id in events else None
+                if self.stored is not None:
+                    self.stored.keep(entity_id, events.get(entity_id, ()))
                 if entity is not None and self.finals is not None:
                     self.finals.offer(self.org_id, entity)
 
@@ -266,7 +284,7 @@ def cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _project(events: list[Any]) -> Entity:
+def _project(events: Iterable[Any]) -> Entity:
     """The aggregate its events make, applied in order (what the library's ``project_aggregate`` does)."""
     aggregate = None
     for domain_event in events:
