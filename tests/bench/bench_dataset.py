@@ -1,11 +1,12 @@
 """The benchmark dataset: demo counties written through ``Appender.append`` (the path the API uses).
 
 The county of ``ledger seed-demo`` (56 COs, seeds from ``ledger.seed``) at scale 1.0 holds about
-454,000 events. Its build cost grows with the square of a CO's members (each dividend payment
-checks every earlier payment of its distribution), so one county at scale 6.6 (3 million events)
-cannot be written in 30 minutes on two cores; the dataset is therefore ``counties`` demo counties
-at ``scale`` (seeds ``seed``, ``seed + 1``, ...), the first with the seed's ids (TC-001 ...), the
-others renamed (TC2-001 ...): a small province of COs each the size of the seed's.
+454,000 events. Until the third round its build cost grew with the square of a CO's members (each
+dividend payment summed every earlier payment of its distribution), so one county at scale 6.6
+(3 million events) could not be written in 30 minutes on two cores; the dataset is therefore
+``counties`` demo counties at ``scale`` (seeds ``seed``, ``seed + 1``, ...), the first with the
+seed's ids (TC-001 ...), the others renamed (TC2-001 ...): a small province of COs each the size of
+the seed's, kept so that the rounds compare on the same rows.
 
 The database ``ledger_bench_s<scale>_seed<seed>_x<counties>`` is kept between runs and reused; it is
 rebuilt when absent or when its completion mark is missing (a build that was interrupted).

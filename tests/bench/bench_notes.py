@@ -6,12 +6,14 @@ issue 6 on PostgreSQL, each against a raw baseline measured in the same run on t
 the same rows. It took **{total:.1f} minutes**. Raw results: `bench-results/results.json` (git-ignored),
 profiles: `bench-results/profiles.txt`. The dataset lives in the database `{dataset}`, which the bench
 keeps between runs and reuses (it is rebuilt when absent, or when an interrupted build left it without
-its completion mark; drop it to force a rebuild). A run that has to build it took **31.7 minutes**
-from a fresh clone on 2026-11-29 (`time make bench`: install, the build in 22.5 minutes at 2,363
-events/s, then 8 minutes of measurements): over the 30-minute target, on a day when this machine's
-raw baselines ran 25-40 % below the day before (on 2026-11-28 one such run took 21.8 minutes,
-with a build of 12.9, and another's build alone 18.8). A run that
-reuses the dataset takes about 10 minutes. All traffic is on 127.0.0.1; the API server (`ledger run`,
+its completion mark; drop it to force a rebuild). A run that has to build it took **14.4 minutes**
+from a fresh clone of this round's code on 2026-11-29 at 06:14 UTC (`time make bench`: install, the
+build in 10.0 minutes at 5,336 events/s, then 4.2 minutes of measurements), and 13.9 minutes half an
+hour before at 2226e8e. The same command took 31.7 minutes earlier that night (before 04:00 UTC;
+build 22.5 minutes at 2,363 events/s, measurements 8), over the 30-minute target, while this
+machine's raw baselines ran at 35-40 % of their speed at 06:00; on 2026-11-28 one such run took 21.8
+minutes. So the 30 minutes hold on this machine's usual days and not on its slowest. A run that
+reuses the dataset takes 4 to 10 minutes. All traffic is on 127.0.0.1; the API server (`ledger run`,
 uvicorn) runs in a subprocess, the load clients in the bench process, all on the same cores. SQLite is
 not benchmarked: the issue's targets are PostgreSQL's (SQLite runs the same code in `make test`)."""
 
@@ -41,14 +43,51 @@ county (6.6x the seed's), gives:"""
 CHANGES = """\
 ## What was changed to get here (files, why, effect measured on this machine)
 
-### Third round (this run's code)
+### Fourth round (this run's code)
+
+This machine's speed changes from day to day and within the hour: the third round's run (2026-11-29
+04:30) measured raw baselines of 25,067 rows/s for inserts and 103,894 for the fold, this run
+{raw_insert} and {raw_fold}; its figures were dataset build (two writers) 2,363 events/s, HTTP
+batches 948 events/s, 8 clients 82 events/s, this run's {build_rate}, {batch} and {clients}. So the
+effects below are A/B measurements, the old and the new code run alternately within minutes.
+
+- `services/ledger/ledger/adapters/store.py` (`lock_org`), `appending.py` (a bug, found while
+  measuring): two batches of one CO at once could both pass a rule only one may. Each read the CO
+  before the other stored anything, and the store's table lock came only at the insert; two
+  payments of 2,000 yuan to a member entitled to 3,500 were both stored (a test forcing that
+  interleaving failed on PostgreSQL). An append now takes a lock per CO (a transaction-scoped
+  advisory lock) before it reads: batches of one CO run one after the other, batches of different
+  COs still overlap until the table lock. Cost: one statement per append (about 0.25 ms). Tested on
+  both databases by holding batch A between its reads and its writes until batch B is seen waiting.
+- `appending.py`: with the CO's lock held, the CO's log head is read at the start instead of under
+  the table lock: one statement less while every other append waits (single event, in process:
+  table lock to commit 1.93 -> 1.76 ms, median of 400 appends).
+- `services/ledger/ledger/stored_events.py` (new), `context.py`: the stored events of the entities a
+  batch read (members, assets, leases...) are kept for the CO's next batch, valid while the CO's log
+  has not moved: its size, read under the CO's lock, changes with every event of the CO, whoever
+  appends it, so another API process's appends are seen (tested on both databases: shares moved by
+  another appender count for the next dividend; versions it wrote are the versions expected; two
+  mutants fail 7 of 11 tests). After a commit the batch's own events are added as stored, decoded
+  when first read. At most 50,000 events (about 100 MB). One writer, 13,138 events of the largest
+  demo CO in batches of 1,000, in process, three alternations: 4,089 -> 4,539 events/s (median);
+  HTTP batches of 100, two alternations: 2,601 -> 2,851 and 2,710 -> 3,077 events/s.
+- `services/projections/projections/store.py` (views): the facts' attribute texts are parsed as one
+  JSON array instead of one `json.loads` per row (7 -> 2 ms for 6,000 attribute texts). In process
+  on this dataset, 60 questions, two alternations: yearly view known now p50 75 -> 58 ms, quarterly
+  7.7 -> 6.8 ms, monthly 5.2 -> 4.7 ms.
+- Tried and reverted, no effect that could be told from noise: a shorter GIL switch interval in the
+  API server and one append at a time per process (8 clients: 209 -> 200 and 194 events/s), sort
+  keys by `operator.attrgetter`, the selection loop with its method calls inlined. Two API workers
+  were slower with the load client on the same two cores (8 clients 156, batches 1,325 events/s).
+
+### Third round
 
 Compared with the second round's run (3 runs, 2026-11-28 18:20, on a faster day: its raw baselines
-were 41,423 rows/s for inserts and 164,178 for the fold, this run's {raw_insert} and {raw_fold}):
-dataset build (two writers) 2,828 -> {build_rate} events/s; HTTP batches 1,264 -> {batch} events/s;
-8 clients 111 -> {clients} events/s; in process, proofs p50 at first touch (what the second round
-measured) inclusion 6.60 -> {cold_inclusion} ms and consistency 4.25 -> {cold_consistency} ms, asked
-again (warm, new here) {inclusion} and {consistency} ms.
+were 41,423 rows/s for inserts and 164,178 for the fold, the third round's 25,067 and 103,894):
+dataset build (two writers) 2,828 -> 2,363 events/s; HTTP batches 1,264 -> 948 events/s;
+8 clients 111 -> 82 events/s; in process, proofs p50 at first touch (what the second round
+measured) inclusion 6.60 -> 8.44 ms and consistency 4.25 -> 6.21 ms, asked
+again (warm, new here) 3.50 and 2.93 ms.
 
 - `services/ledger/ledger/context.py`, `domain/catalog.py`, `domain/distribution.py` (appends): the
   dividend rule summed every earlier payment of the distribution on every `DividendPaid` (in all,
@@ -64,7 +103,7 @@ again (warm, new here) {inclusion} and {consistency} ms.
   from the head it already read (one statement less). Tried and reverted: the nodes by two arrays
   (`unnest`, the raw baseline's statement) instead of `(level, idx) IN (...)`: its effect could not
   be told apart from the cache and the day's speed, and one statement for both databases is simpler
-  (this run's figures were measured with it, at fa72911).
+  (the third round's figures were measured with it, at fa72911).
 - `tests/bench/bench_proofs.py`: a proof's first touch is timed apart, then the same questions in
   process, raw and over HTTP, equally warm (the raw baseline used to run on the pages the in-process
   pass had just read: its 14x ratio was mostly cache).
@@ -176,11 +215,19 @@ Single events are worse: each append is about a dozen statements (see the timeli
 takes `LOCK TABLE ledger_events IN EXCLUSIVE MODE` before inserting, held until the commit (the
 library's way to keep positions in commit order), so the index, log and checkpoint writes and the
 commit's WAL flush of all appends run one at a time, while the API server is one Python process
-(its CPU, the client threads and PostgreSQL share the two cores). Tried: bulk entity loading and
+(its CPU, the client threads and PostgreSQL share the two cores). Sampled in the fourth round
+(PostgreSQL's `pg_stat_activity` every 10 ms, and py-spy `--gil` on the API server during the 8
+clients): on average 4.85 of the appends in flight wait for that table lock, and the server holds
+the GIL only about 44 % of the time, so the server's Python is not the limit; the table lock is,
+held about 1.8 ms per single-event append when nothing else runs (its statements, the Merkle and
+checkpoint work, the commit's WAL flush) and longer when the cores are shared with the load client:
+about 200 appends/s. Tried: bulk entity loading and
 cached citations (above: the biggest win), one head read instead of two, keeping entities that never
 change between batches, two API worker processes (above: small gains), running totals for the
 dividend rule and cached entity UUIDs (third round: the dataset build gains, the HTTP figures not
-measurably). Not done, and why:
+measurably), the head read before the table lock and the stored events kept between batches (fourth
+round: batches gain about 10 %; 8 clients within noise), a shorter GIL switch interval and one append
+at a time per process (no effect). Not done, and why:
 batching the tail statements into one round trip under the lock (a raw multi-statement write beside
 the library's session; about 1 ms of the ~3 ms under the lock), and replacing the library's recorder
 (the brief forbids overriding its private methods; a recorder of our own with a sequence instead of
@@ -199,23 +246,23 @@ four ranges at once (slower than two on two cores). What would reach the target:
 append time in the same transaction (a rebuild would then copy, not derive; it would no longer
 re-derive the read model from the log, which is what a rebuild is for), or more cores.
 
-**4, views.** As known at a past position, the monthly and quarterly views meet their targets and
-the yearly is about its 50 ms p50 (45 ms on 2026-11-28, 59 ms on the slower 2026-11-29); as known
-now, the monthly view met both targets on 2026-11-28 (9.2 ms p50, 34.4 ms p99) and missed both on
-2026-11-29 (see Targets), the quarterly misses its p50 and the yearly both. The views' code did not
-change between those runs: their ratios to the raw read stayed the same (monthly 2.2, quarterly
-5.2-5.6, yearly 4.2-4.4) while the raw read of the same statements itself took about twice as long. The quarterly view reads a CO's whole rent history
-(ageing needs every invoice and receipt since the lease began) and builds lease states in Python;
-SQL is about 3 ms of it (see docs/query-plans.md), the rest is turning rows into facts (json of
-the attributes) and the views' passes. The yearly view is bounded by its own content: it lists,
-for each distribution declared in the year, every member with shares, entitlement and dividends paid
-(1,900 members in the larger COs: answers of 100-200 KB), so it reads every member, allotment and
-payment (about 10,000 facts for the largest CO) and its canonical JSON alone takes milliseconds. The
-selection saves it only the earlier journal lines, so it did not get faster (the first round's 68
-ms were on a faster day of this machine; its ratio to its raw read went from 4.9 to 4.4).
-Meeting 10 ms would need the yearly view's member tables pre-aggregated in the read model (shares
-per member at a date, payments per distribution and member), or served as a separate paged
-resource; not done. Over HTTP, about 2-6 ms more (FastAPI, the JSON body of the answer).
+**4, views.** On the fast morning of 2026-11-29 (this run) the monthly and quarterly views meet
+every target in process, as known now and as known at a past position (monthly 5.3 ms p50, quarterly
+7.2), and the yearly meets its past-position p99 only; over HTTP, about 2-3 ms more, which puts the
+quarterly view's p50 near its 10 ms line. The same code earlier that night missed the monthly and
+quarterly "now" targets (17.5 and 22.3 ms p50) while the raw read of the same statements took three
+times as long: the ratios to the raw read are the steadier measure (monthly 1.9-2.2, quarterly 4.1
+now against 5.5 in the third round, yearly 3.2 against 4.2 after the one-array parse of the fourth
+round). The quarterly view reads a CO's whole rent history (ageing needs every invoice and receipt
+since the lease began) and builds lease states in Python; SQL is about 2-3 ms of it (see
+docs/query-plans.md), the rest is turning rows into facts and the views' passes. The yearly view is
+bounded by its own content: it lists, for each distribution declared in the year, every member with
+shares, entitlement and dividends paid (1,900 members in the larger COs: answers of 100-200 KB), so it
+reads every member, allotment and payment (about 6,000 facts for the median CO, 10,000 for the
+largest), and the raw read of those rows alone is about 10-13 ms p50 here, above the 10 ms target
+before any Python runs. Meeting it would need the yearly view's member tables pre-aggregated in the
+read model (shares per member at a date, payments per distribution and member), or served as a
+separate paged resource; not done.
 
 **5, proofs.** A proof is four statements on one connection (the head, the leaf with its stored
 event, the nodes, the checkpoint at that size, skipped at the head's size) plus re-hashing the leaf
@@ -223,9 +270,11 @@ from the stored bytes and the RFC 9162 walk. The dataset (about 2 GB of events, 
 far larger than PostgreSQL's 128 MB of shared buffers, so a random proof first touches pages that
 are in no cache: the "first touch" rows, several milliseconds more than the same proof asked again.
 Until the third round the raw baseline ran right after the in-process pass, on the pages it had just
-read, so its ratio was unfair (14x); now both are measured equally warm. Warm, in process, a proof is
-about 3-5 ms (p50; within the target in this run), and over HTTP 4-6 ms more (FastAPI, the JSON body with the leaf's record and the signed
-note, in the server process). Tried: nodes by two arrays with `unnest` (the baseline's statement;
+read, so its ratio was unfair (14x); now both are measured equally warm. In this run (a fast
+morning) every proof met 5 ms in process, at first touch too (p99 3.0 ms), and over HTTP its p50
+(3.4-3.8 ms) but not its p99 (6.8-7.2 ms); earlier that night the same code took 3.5 ms in process and
+8.6 ms over HTTP (p50). Over HTTP a proof costs about 2 ms more than in process (FastAPI, the bearer
+token's lookup, the JSON body with the leaf's record and the signed note, in the server process). Tried: nodes by two arrays with `unnest` (the baseline's statement;
 no effect that could be told apart from the cache, reverted), the checkpoint from the head at the latest size. Next: one statement for head, leaf and checkpoint (a lateral join), a plain
 connection instead of an ORM session (about 0.3 ms a statement in SQLAlchemy here), and
 shared_buffers sized to the log's nodes for first touches."""
