@@ -13,7 +13,7 @@ from ledger.domain.errors import LedgerError
 from tests.storage.conftest import register
 
 APPEND_ONLY = ["ledger_events", "ledger_entries", "ledger_references", "ledger_idempotency", "ledger_log_nodes",
-               "ledger_checkpoints", "ledger_closed_periods"]
+               "ledger_checkpoints", "ledger_closed_periods", "ledger_organizations"]
 
 
 def cutoff(expected_version: int | None = None) -> EventRequest:
@@ -28,6 +28,8 @@ def cutoff(expected_version: int | None = None) -> EventRequest:
     "DELETE FROM ledger_entries",
     "DELETE FROM ledger_log_nodes",
     "UPDATE ledger_log_nodes SET idx = idx + 1",
+    "UPDATE ledger_organizations SET street = 'elsewhere'",
+    "DELETE FROM ledger_organizations",
 ])
 def test_raw_update_and_delete_on_event_tables_fail(services: Services, statement: str) -> None:
     register(services)
@@ -103,3 +105,13 @@ def test_positions_are_global_and_leaf_indexes_are_per_co(services: Services) ->
     with services.engine.connect() as conn:
         rows = conn.execute(text("SELECT org_id, leaf_index FROM ledger_entries ORDER BY position")).all()
     assert [tuple(r) for r in rows] == [("TC-001", 0), ("TC-002", 0), ("TC-001", 1)]
+
+
+def test_a_registration_is_read_once_and_an_unknown_co_is_asked_again(services: Services) -> None:
+    with pytest.raises(LedgerError) as missing:
+        services.reader.organization("TC-001")
+    assert missing.value.rule == "organization-exists"
+    register(services)  # registered after the miss: found now
+    first = services.reader.organization("TC-001")
+    first["street"] = "changed by a caller"
+    assert services.reader.organization("TC-001")["street"] == "城关街道"

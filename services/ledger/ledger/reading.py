@@ -21,13 +21,18 @@ class Reader:
         self.ledger = ledger
         self.engine: Engine = engine_of(ledger)
         self.events = events_table(ledger)
+        self._registered: dict[str, dict[str, Any]] = {}
+        """Registration rows found (the table is append-only: a row found never changes)."""
 
     def organization(self, org_id: str) -> dict[str, Any]:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(organizations).where(organizations.c.org_id == org_id)).first()
-        if row is None:
-            raise NotFound("organization-exists", f"organization {org_id} is not registered", org_id=org_id)
-        return dict(row._mapping)
+        """The CO's registration row (name, street, position); read once per process, as it never changes."""
+        if org_id not in self._registered:
+            with self.engine.connect() as conn:
+                row = conn.execute(select(organizations).where(organizations.c.org_id == org_id)).first()
+            if row is None:
+                raise NotFound("organization-exists", f"organization {org_id} is not registered", org_id=org_id)
+            self._registered[org_id] = dict(row._mapping)
+        return dict(self._registered[org_id])
 
     def organizations(self) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:

@@ -131,5 +131,5 @@ checkpoints = Table(
 """Every signed checkpoint the ledger issued (one per append batch), kept for later proofs."""
 
 APPEND_ONLY = (EVENTS_TABLE, "ledger_entries", "ledger_references", "ledger_idempotency", "ledger_log_nodes",
-               "ledger_checkpoints", "ledger_closed_periods")
+               "ledger_checkpoints", "ledger_closed_periods", "ledger_organizations")
 """Tables whose rows are never updated or deleted; triggers enforce it in the database."""
