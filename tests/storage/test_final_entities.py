@@ -8,7 +8,7 @@ import pytest
 
 from ledger.api.deps import Services
 from ledger.appending import BatchError, EventRequest
-from ledger.context import is_final
+from ledger.stored_events import is_final
 from ledger.domain.assets import Asset
 from ledger.domain.distribution import Distribution, Dividend
 from ledger.domain.governance import Resolution

@@ -3,8 +3,10 @@ stored since is still seen: the CO's log moved, so nothing kept is used."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from ledger.api.deps import Services
 from ledger.appending import Appender, BatchError, EventRequest
@@ -47,8 +49,31 @@ def test_a_batch_reads_what_the_same_appender_stored_before(services: Services) 
     services.appender.append(ORG, COOP, [pay("P-1", "M-1", "100.00")])
     moved = services.appender.append(ORG, COOP, [EventRequest(
         "SharesTransferred", "M-1", date(2025, 2, 2), {"to_member_id": "M-2", "shares": 5, "reason": "inheritance"})])
-    kept = services.appender.stored.at(ORG, moved.body["log"]["tree_size"]).entries["M-1"]
+    log = moved.body["log"]
+    kept = services.appender.stored.at(ORG, (log["tree_size"], log["checkpoint"])).entries["M-1"]
     assert len(kept) == moved.body["events"][0]["entity_version"]  # the transfer was added to what was kept
     with pytest.raises(BatchError) as refused:
         services.appender.append(ORG, COOP, [pay("P-2", "M-1", "2000.00")])
     assert refused.value.values["shares"] == 5
+
+
+def test_the_next_batch_reads_no_stored_event_it_kept(services: Services) -> None:
+    declared_in_store(services)
+    services.appender.append(ORG, COOP, [pay("P-1", "M-1", "100.00")])  # reads M-1, M-2's citations, P-1...
+    asked: list[int] = []
+
+    def count(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
+        if statement.lstrip().startswith("SELECT") and "FROM ledger_events" in statement:
+            asked.append(len(parameters))  # the entity ids asked for
+
+    event.listen(services.engine, "before_cursor_execute", count)
+    try:
+        services.appender.append(ORG, COOP, [pay("P-2", "M-1", "100.00")])  # the same member and distribution
+        assert sum(asked) == 1  # only the new payment's id: the rest was kept
+        asked.clear()
+        another_process(services).append(ORG, COOP, [pay("P-3", "M-2", "100.00")])
+        asked.clear()
+        services.appender.append(ORG, COOP, [pay("P-4", "M-1", "100.00")])  # the log moved: read again
+        assert sum(asked) > 1
+    finally:
+        event.remove(services.engine, "before_cursor_execute", count)

@@ -21,14 +21,14 @@ from sqlalchemy import insert, select, text
 from .adapters.store import Ledger, lock_org
 from .adapters.tables import EVENTS_TABLE, closed_periods, entries, idempotency, organizations, references
 from .checks import check_identity, check_references, cited_ids, version_error
-from .context import BatchContext, FinalEntities, cyclic_gc_paused
+from .context import BatchContext, cyclic_gc_paused
 from .domain import catalog
 from .domain.errors import Conflict, LedgerError, RuleViolation
 from .domain.periods import Period
 from .log import tlog
 from .log.notes import Signer
 from .records import decode_state, leaf_hash_of, record_from_stored
-from .stored_events import StoredEvents
+from .stored_events import FinalEntities, StoredEvents
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ class Appender:
         self.signer = signer
         self.log_origin = log_origin
         self.finals = FinalEntities()
-        """Entities that never change, read once from the store for all batches (``context.FinalEntities``)."""
+        """Entities that never change, read once from the store for all batches (``stored_events.FinalEntities``)."""
         self.stored = StoredEvents()
         """The stored events of the entities batches read, kept while their CO's log does not move."""
 
@@ -112,7 +112,7 @@ class Appender:
                 if replay is not None:
                     return replay
             head = tlog.read_head(session, org_id)  # current while the CO's lock is held
-            kept = self.stored.at(org_id, head.size)
+            kept = self.stored.at(org_id, (head.size, head.checkpoint))
             context = BatchContext(self.ledger, session, org_id, self.finals, kept)
             context.prefetch({r.entity_id for r in requests}, cited_ids(requests))
             pending, citations = [], []
@@ -136,7 +136,7 @@ class Appender:
                     response=json.dumps(body, ensure_ascii=False), recorded_at=recordings[-1].domain_event.timestamp,
                 ))
             outcome = AppendOutcome(body, positions=[r["position"] for r in records])
-        self.stored.advanced(org_id, kept, body["log"]["tree_size"],
+        self.stored.advanced(org_id, kept, (body["log"]["tree_size"], body["log"]["checkpoint"]),
                              [(record["entity_id"], r.notification) for record, r in zip(records, recordings)])
         return outcome
 

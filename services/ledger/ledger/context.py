@@ -14,7 +14,7 @@ import gc
 from bisect import insort
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
@@ -25,42 +25,10 @@ from .adapters.store import Ledger, events_table
 from .adapters.tables import closed_periods, entries, references
 from .domain.entity import Entity, entity_uuid
 from .domain.errors import Conflict, NotFound
-from .stored_events import CoEvents
+from .stored_events import CoEvents, FinalEntities
 
 CHUNK = 500
 """Ids per IN (...) list."""
-
-
-def is_final(cls: type) -> bool:
-    """Whether an entity class has no event but the one that creates it: once stored, it never changes."""
-    events = [name for name, value in vars(cls).items()
-              if isinstance(value, type) and issubclass(value, cls.Event) and name not in ("Event", "Created")]
-    return len(events) == 1
-
-
-class FinalEntities:
-    """Entities that never change once stored (``is_final``: a dividend paid, a voucher, a meeting...), kept
-    between batches, so that a rule reading every earlier payment of a distribution does not load them
-    again for every batch. Only entities as stored go in (read from the store or rebuilt from the stored events
-    kept, ``stored_events``; never one a batch is still writing), at most ``limit``, the oldest dropped first."""
-
-    def __init__(self, limit: int = 200_000) -> None:
-        self.limit = limit
-        self.entities: dict[tuple[str, str], Entity] = {}
-        self._final: dict[type, bool] = {}
-
-    def get(self, org_id: str, entity_id: str) -> Entity | None:
-        return self.entities.get((org_id, entity_id))
-
-    def offer(self, org_id: str, entity: Entity) -> None:
-        cls = type(entity)
-        final = self._final.get(cls)
-        if final is None:
-            final = self._final[cls] = is_final(cls)
-        if final and entity.version == 1:
-            if len(self.entities) >= self.limit:
-                del self.entities[next(iter(self.entities))]
-            self.entities[(org_id, entity.entity_id)] = entity
 
 
 class BatchContext:
@@ -191,16 +159,7 @@ class BatchContext:
             self.loaded.update(kept)
             wanted = [i for i in wanted if i not in kept]
         if self.stored is not None and wanted:
-            entries, mapper = self.stored.entries, self.ledger.mapper
-            for entity_id in [i for i in wanted if i in entries]:
-                events = entries[entity_id]
-                if any(isinstance(e, StoredEvent) for e in events):  # appended by an earlier batch: decode once
-                    events = [mapper.to_domain_event(e) if isinstance(e, StoredEvent) else e for e in events]
-                    self.stored.keep(entity_id, events)
-                entity = self.loaded[entity_id] = _project(events) if events else None
-                if entity is not None and self.finals is not None:
-                    self.finals.offer(self.org_id, entity)
-            wanted = [i for i in wanted if i not in entries]
+            wanted = self._from_stored(wanted)
         if not wanted:
             return
         table = events_table(self.ledger)
@@ -214,18 +173,35 @@ class BatchContext:
                 .order_by(table.c.originator_id, table.c.originator_version)
             )
             events: dict[str, list[Any]] = {}
+            sizes: dict[str, int] = {}
             for row in rows:
                 state = row.state if isinstance(row.state, bytes) else bytes(row.state)
-                stored = StoredEvent(originator_id=row.originator_id, originator_version=row.originator_version,
-                                     topic=row.topic, state=state)
-                events.setdefault(id_of[_as_uuid(row.originator_id, id_of)], []).append(
-                    mapper.to_domain_event(stored))
+                entity_id = id_of[_as_uuid(row.originator_id, id_of)]
+                events.setdefault(entity_id, []).append(mapper.to_domain_event(StoredEvent(
+                    originator_id=row.originator_id, originator_version=row.originator_version, topic=row.topic,
+                    state=state)))
+                sizes[entity_id] = sizes.get(entity_id, 0) + len(state)
             for entity_id in chunk:
-                entity = self.loaded[entity_id] = _project(events[entity_id]) if entity_id in events else None
-                if self.stored is not None:
-                    self.stored.keep(entity_id, events.get(entity_id, ()))
-                if entity is not None and self.finals is not None:
-                    self.finals.offer(self.org_id, entity)
+                self._rebuilt(entity_id, events.get(entity_id, ()), sizes.get(entity_id, 0))
+
+    def _from_stored(self, wanted: list[str]) -> list[str]:
+        """Rebuild the wanted entities the CO's kept stored events hold; return the others."""
+        kept, mapper = self.stored.entries if self.stored is not None else {}, self.ledger.mapper
+        found = {i: kept[i] for i in wanted if i in kept}
+        for entity_id, events in found.items():
+            if any(isinstance(e, StoredEvent) for e in events):  # appended by an earlier batch: decode once
+                events = [mapper.to_domain_event(e) if isinstance(e, StoredEvent) else e for e in events]
+            self._rebuilt(entity_id, events, None)
+        return [i for i in wanted if i not in found]
+
+    def _rebuilt(self, entity_id: str, events: Sequence[Any], stored_bytes: int | None) -> None:
+        """The entity its stored events make (None: no events), kept as final or with its events for later batches."""
+        entity = self.loaded[entity_id] = _project(events) if events else None
+        if entity is not None and self.finals is not None and self.finals.offer(self.org_id, entity):
+            if self.stored is not None:
+                self.stored.drop(entity_id)  # kept whole among the finals
+        elif self.stored is not None:
+            self.stored.keep(entity_id, events, stored_bytes)
 
     def _prefetch_citations(self, targets: set[str]) -> None:
         """Read every stored citation of ``targets`` (any citing kind) in CHUNK-sized queries."""
