@@ -7,9 +7,9 @@ the same rows. It took **{total:.1f} minutes**. Raw results: `bench-results/resu
 profiles: `bench-results/profiles.txt`. The dataset lives in the database `{dataset}`, which the bench
 keeps between runs and reuses (it is rebuilt when absent, or when an interrupted build left it without
 its completion mark; drop it to force a rebuild). A run that has to build it took **14.4 minutes**
-from a fresh clone of this round's code on 2026-11-29 at 06:14 UTC (`time make bench`: install, the
-build in 10.0 minutes at 5,336 events/s, then 4.2 minutes of measurements), and 13.9 minutes half an
-hour before at 2226e8e. The same command took 31.7 minutes earlier that night (before 04:00 UTC;
+from a fresh clone of this round's code (at 9077c70, before the review's fixes and the registration
+cache) on 2026-11-29 at 06:14 UTC (`time make bench`: install, the build in 10.0 minutes at 5,336
+events/s, then 4.2 minutes of measurements), and 13.9 minutes half an hour before at 2226e8e. The same command took 31.7 minutes earlier that night (before 04:00 UTC;
 build 22.5 minutes at 2,363 events/s, measurements 8), over the 30-minute target, while this
 machine's raw baselines ran at 35-40 % of their speed at 06:00; on 2026-11-28 one such run took 21.8
 minutes. So the 30 minutes hold on this machine's usual days and not on its slowest. A run that
@@ -48,8 +48,9 @@ CHANGES = """\
 This machine's speed changes from day to day and within the hour: the third round's run (2026-11-29
 04:30) measured raw baselines of 25,067 rows/s for inserts and 103,894 for the fold, this run
 {raw_insert} and {raw_fold}; its figures were dataset build (two writers) 2,363 events/s, HTTP
-batches 948 events/s, 8 clients 82 events/s, this run's {build_rate}, {batch} and {clients}. So the
-effects below are A/B measurements, the old and the new code run alternately within minutes.
+batches 948 events/s, 8 clients 82 events/s; this round's are {build_rate} (the build of the
+Dataset section), {batch} and {clients}. So the effects below are A/B measurements, the old and the
+new code run alternately within minutes.
 
 - `services/ledger/ledger/adapters/store.py` (`lock_org`), `appending.py` (a bug, found while
   measuring): two batches of one CO at once could both pass a rule only one may. Each read the CO
@@ -64,20 +65,25 @@ effects below are A/B measurements, the old and the new code run alternately wit
   table lock to commit 1.93 -> 1.76 ms, median of 400 appends).
 - `services/ledger/ledger/stored_events.py` (new), `context.py`: the stored events of the entities a
   batch read (members, assets, leases...) are kept for the CO's next batch, valid while the CO's log
-  has not moved: its size, read under the CO's lock, changes with every event of the CO, whoever
-  appends it, so another API process's appends are seen (tested on both databases: shares moved by
-  another appender count for the next dividend; versions it wrote are the versions expected; two
-  mutants fail 7 of 11 tests). After a commit the batch's own events are added as stored, decoded
-  when first read. At most 50,000 events (about 100 MB). One writer, 13,138 events of the largest
-  demo CO in batches of 1,000, in process, three alternations: 4,089 -> 4,539 events/s (median);
-  HTTP batches of 100, two alternations: 2,601 -> 2,851 and 2,710 -> 3,077 events/s.
+  has not moved: its size and latest signed checkpoint, read under the CO's lock, change with every
+  batch of the CO, whoever appends it, so another API process's appends are seen, and a log restored
+  and grown back to the same size is another version (tested on both databases: shares moved by
+  another appender count for the next dividend; versions it wrote are the versions expected; a kept
+  entity is not read again; mutants fail). After a commit the batch's own events are added as
+  stored, decoded when first read. At most 25 MB of stored bytes (about 4 times that in memory; the
+  three largest demo COs written by one process: peak RSS 130 -> 171 MB); final entities are kept
+  once, among the finals. One writer, 13,138 events of the largest demo CO in batches of 1,000, in
+  process, three alternations: 4,089 -> 4,539 events/s (median); HTTP batches of 100, two
+  alternations: 2,601 -> 2,851 and 2,710 -> 3,077 events/s. A review of the round found its first
+  version keyed on the size alone (a restored log could match again), counted events rather than
+  bytes, and let one oversized CO empty the others' entries; all three were fixed before this run.
 - `services/projections/projections/store.py` (views): the facts' attribute texts are parsed as one
   JSON array instead of one `json.loads` per row (7 -> 2 ms for 6,000 attribute texts). In process
   on this dataset, 60 questions, two alternations: yearly view known now p50 75 -> 58 ms, quarterly
   7.7 -> 6.8 ms, monthly 5.2 -> 4.7 ms.
-- After this run (not in its figures): `reading.py` keeps each CO's registration row once read (the
-  organizations table is now append-only in the database, like the event tables), one query less
-  per API request that names a CO; inclusion proofs over HTTP, 300 warm questions, two runs each:
+- `reading.py` keeps each CO's registration row once read (the organizations table is now
+  append-only in the database, like the event tables), one query less per API request that names a
+  CO; inclusion proofs over HTTP, 300 warm questions, two runs each:
   p50 3.53-4.07 -> 3.27-3.39 ms (p99 unchanged, about 5.2-5.5 ms; pausing or freezing the server's
   garbage collector did not change it either).
 - Tried and reverted, no effect that could be told from noise: a shorter GIL switch interval in the
