@@ -258,13 +258,13 @@ append time in the same transaction (a rebuild would then copy, not derive; it w
 re-derive the read model from the log, which is what a rebuild is for), or more cores.
 
 **4, views.** On the fast morning of 2026-11-29 (this run) the monthly and quarterly views meet
-every target in process, as known now and as known at a past position (monthly 5.3 ms p50, quarterly
-7.2), and the yearly meets its past-position p99 only; over HTTP, about 2-3 ms more, which puts the
-quarterly view's p50 near its 10 ms line. The same code earlier that night missed the monthly and
-quarterly "now" targets (17.5 and 22.3 ms p50) while the raw read of the same statements took three
-times as long: the ratios to the raw read are the steadier measure (monthly 1.9-2.2, quarterly 4.1
-now against 5.5 in the third round, yearly 3.2 against 4.2 after the one-array parse of the fourth
-round). The quarterly view reads a CO's whole rent history (ageing needs every invoice and receipt
+every target, in process and over HTTP, as known now and as known at a past position (in process
+p50: monthly 5.2 ms, quarterly 6.4), and the yearly meets its past-position targets only; over HTTP
+a view costs about 2-3 ms more, which puts the quarterly view's p50 near its 10 ms line (9.0 ms).
+Earlier that night the third round's code missed the monthly and quarterly "now" targets (17.5 and
+22.3 ms p50) while the raw read of the same statements took three times as long: the ratios to the
+raw read are the steadier measure (monthly 1.9-2.2, quarterly 4.0 now against 5.5 in the third
+round, yearly 3.2 against 4.2 after the one-array parse of the fourth round). The quarterly view reads a CO's whole rent history (ageing needs every invoice and receipt
 since the lease began) and builds lease states in Python; SQL is about 2-3 ms of it (see
 docs/query-plans.md), the rest is turning rows into facts and the views' passes. The yearly view is
 bounded by its own content: it lists, for each distribution declared in the year, every member with
@@ -279,12 +279,14 @@ separate paged resource; not done.
 event, the nodes, the checkpoint at that size, skipped at the head's size) plus re-hashing the leaf
 from the stored bytes and the RFC 9162 walk. The dataset (about 2 GB of events, nodes and index) is
 far larger than PostgreSQL's 128 MB of shared buffers, so a random proof first touches pages that
-are in no cache: the "first touch" rows, several milliseconds more than the same proof asked again.
+are in no cache: the "first touch" rows, up to several milliseconds more than the same proof asked
+again (about 1 ms on this run's fast morning).
 Until the third round the raw baseline ran right after the in-process pass, on the pages it had just
 read, so its ratio was unfair (14x); now both are measured equally warm. In this run (a fast
-morning) every proof met 5 ms in process, at first touch too (p99 3.0 ms), and over HTTP its p50
-(3.4-3.8 ms) but not its p99 (6.8-7.2 ms); earlier that night the same code took 3.5 ms in process and
-8.6 ms over HTTP (p50). Over HTTP a proof costs about 2 ms more than in process (FastAPI, the bearer
+morning) every proof met 5 ms in process, at first touch too (p99 3.5 ms), and over HTTP the
+inclusion proof met it (p50 3.6, p99 4.9 ms) and the consistency proof its p50 (3.2 ms) but not its
+p99 (5.5 ms); earlier that night the third round's code took 3.5 ms in process and 8.6 ms over HTTP
+(p50). Over HTTP a proof costs about 2 ms more than in process (FastAPI, the bearer
 token's lookup, the JSON body with the leaf's record and the signed note, in the server process). Tried: nodes by two arrays with `unnest` (the baseline's statement;
 no effect that could be told apart from the cache, reverted), the checkpoint from the head at the latest size. Next: one statement for head, leaf and checkpoint (a lateral join), a plain
 connection instead of an ORM session (about 0.3 ms a statement in SQLAlchemy here), and
