@@ -3,10 +3,10 @@
 Reads are batched: the entities a batch names (and those citing them) are loaded from the event
 store in one query per 500 ids, not one per entity (or rebuilt from the events an earlier batch of
 this process read or wrote, ``stored_events``, when the CO's log has not moved since), and each
-(target, kind) citation lookup reads the references table once per batch. Nothing the batch itself writes is in the database
-before the batch's decisions are made, so what was read stays true for the whole batch; the
-batch's own events are seen through ``loaded`` (the entities as the batch left them) and the
-citations it recorded (``cite``).
+(target, kind) citation lookup reads the references table once per batch. Nothing the batch itself
+writes is in the database before the batch's decisions are made, so what was read stays true for the
+whole batch; the batch's own events are seen through ``loaded`` (the entities as the batch left
+them) and the citations it recorded (``cite``).
 """
 from __future__ import annotations
 
