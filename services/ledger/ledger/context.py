@@ -159,7 +159,7 @@ class BatchContext:
             self.loaded.update(kept)
             wanted = [i for i in wanted if i not in kept]
         if self.stored is not None and wanted:
-            wanted = self._from_stored(wanted)
+            wanted = self._from_stored(self.stored, wanted)
         if not wanted:
             return
         table = events_table(self.ledger)
@@ -184,10 +184,10 @@ class BatchContext:
             for entity_id in chunk:
                 self._rebuilt(entity_id, events.get(entity_id, ()), sizes.get(entity_id, 0))
 
-    def _from_stored(self, wanted: list[str]) -> list[str]:
+    def _from_stored(self, stored: CoEvents, wanted: list[str]) -> list[str]:
         """Rebuild the wanted entities the CO's kept stored events hold; return the others."""
-        kept, mapper = self.stored.entries if self.stored is not None else {}, self.ledger.mapper
-        found = {i: kept[i] for i in wanted if i in kept}
+        mapper = self.ledger.mapper
+        found = {i: stored.entries[i] for i in wanted if i in stored.entries}
         for entity_id, events in found.items():
             if any(isinstance(e, StoredEvent) for e in events):  # appended by an earlier batch: decode once
                 events = [mapper.to_domain_event(e) if isinstance(e, StoredEvent) else e for e in events]

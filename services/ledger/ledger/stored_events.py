@@ -107,8 +107,8 @@ def is_final(cls: type) -> bool:
 class FinalEntities:
     """Entities that never change once stored (``is_final``: a dividend paid, a voucher, a meeting...), kept
     between batches, so that a rule reading every earlier payment of a distribution does not load them
-    again for every batch. Only entities as stored go in (read from the store or rebuilt from the stored events
-    kept, ``stored_events``; never one a batch is still writing), at most ``limit``, the oldest dropped first."""
+    again for every batch. Only entities as stored go in (read from the store or rebuilt from the events a
+    ``StoredEvents`` kept; never one a batch is still writing), at most ``limit``, the oldest dropped first."""
 
     def __init__(self, limit: int = 200_000) -> None:
         self.limit = limit
