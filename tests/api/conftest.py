@@ -8,11 +8,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from ledger.api.app import build_services, create_app
-from ledger.api.deps import Services
+from ledger.bootstrap import Services, build_services
+from ledger.entrypoints.http.app import create_app
 from ledger.settings import Settings
-from tests.conftest import allow_frozen_time
-from tests.conftest import ADMIN_TOKEN
+from tests.conftest import ADMIN_TOKEN, allow_frozen_time
 
 
 class Api:
@@ -49,7 +48,7 @@ def services(database_url: str, tmp_path: Path) -> Iterator[Services]:
     settings = Settings(database_url=database_url, admin_token=ADMIN_TOKEN, key_file=tmp_path / "log.key",
                         max_body_bytes=256 * 1024)
     built = build_services(settings)
-    allow_frozen_time(built.ledger)
+    allow_frozen_time(built.store)
     yield built
     built.engine.dispose()
 

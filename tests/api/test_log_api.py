@@ -7,9 +7,15 @@ import pytest
 
 from ledger.domain.catalog import CATALOG
 from ledger.log import merkle
-from ledger.log.notes import ProofError, Verifier, open_note, parse_checkpoint, verify_tlog_proof
-from ledger.log.verify import verify_dossier
-from ledger.records import leaf_hash_of
+from ledger.log.notes import (
+    ProofError,
+    Verifier,
+    open_note,
+    parse_checkpoint,
+    verify_tlog_proof,
+)
+from ledger.log.record import leaf_hash_of
+from ledger.verify.proofs import verify_dossier
 from tests.api.conftest import Api
 
 CUTOFF = {"type": "QualificationCutoffSet", "entity_id": "TC-001", "effective_date": "2025-01-03",

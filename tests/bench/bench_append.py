@@ -22,7 +22,15 @@ import httpx
 import psycopg2
 from psycopg2.extras import execute_values
 
-from .bench_support import Deadline, Figure, Server, admin_headers, dsn_of, issue_token, percentile
+from tests.bench.bench_support import (
+    Deadline,
+    Figure,
+    Server,
+    admin_headers,
+    dsn_of,
+    issue_token,
+    percentile,
+)
 
 BATCH = 100
 CLIENTS = 8

@@ -24,7 +24,13 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 
-from .bench_support import RESULTS, create_database, database_exists, drop_database, url_of
+from tests.bench.bench_support import (
+    RESULTS,
+    create_database,
+    database_exists,
+    drop_database,
+    url_of,
+)
 
 MARK_TABLE = "bench_dataset"
 
@@ -60,16 +66,17 @@ def _write(url: str, key_file: str, spec: DatasetSpec, org_ids: list[str], worke
            queue: Any, parent: int) -> None:
     """One writer process: its COs, one after the other, through ``Appender.append``."""
     import ledger.domain  # noqa: F401  (the whole catalogue)
-    from ledger.adapters.store import engine_of, open_ledger
-    from ledger.appending import Appender
+    from ledger.adapters.sql.append_store import SqlAppendStore
+    from ledger.adapters.sql.event_store import engine_of, open_event_store
+    from ledger.application.append import Appender
     from ledger.domain.catalog import load_catalog
     from ledger.log.keys import load_or_create_signer
     from ledger.seed import CountyPlan, write_county
 
     load_catalog()
-    ledger = open_ledger(url)
+    ledger = open_event_store(url)
     signer = load_or_create_signer(Path(key_file), "audit-ledger.local")
-    appender = Appender(ledger, signer, "audit-ledger.local")
+    appender = Appender(SqlAppendStore(ledger), signer, "audit-ledger.local")
     plans = {co.org_id: co for co in county_plans(spec)}
     events = 0
     for org_id in org_ids:
@@ -133,12 +140,12 @@ def ensure_dataset(spec: DatasetSpec, workers: int, budget_seconds: float, log: 
 
 def _build(spec: DatasetSpec, workers: int, budget_seconds: float, log: Any) -> dict[str, Any]:
     import ledger.domain  # noqa: F401
-    from ledger.adapters.store import engine_of, open_ledger
+    from ledger.adapters.sql.event_store import engine_of, open_event_store
 
     RESULTS.mkdir(exist_ok=True)
     create_database(spec.name)
     url = url_of(spec.name)
-    engine_of(open_ledger(url)).dispose()  # tables and triggers, once, before the writers start
+    engine_of(open_event_store(url)).dispose()  # tables and triggers, once, before the writers start
     parts = _partition(spec, workers)
     total_cos = sum(len(p) for p in parts)
     log(f"dataset: building {spec.name}: {spec.counties} demo counties at scale {spec.scale} ({total_cos} COs) "

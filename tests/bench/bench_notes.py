@@ -133,7 +133,7 @@ monthly 48.2 -> 9.2 ms, quarterly 52.0 -> 15.2 ms, yearly 68.1 -> 79.7 ms. The m
 that time (the raw baselines of appends fell from 55,912 to 41,423 rows/s and of the rebuild from
 231,106 to 164,178 rows/s), so ratios compare better than figures.
 
-- `services/projections/projections/setbased.py` (new) and `projector.py` (rebuild): on PostgreSQL
+- `services/projections/projections/store/setbased.py` (new) and `projector.py` (rebuild): on PostgreSQL
   a rebuild no longer pulls every event through Python. One `INSERT ... SELECT` per range of
   positions parses each stored state once as `jsonb` (`OFFSET 0` keeps PostgreSQL from parsing it
   again for every column that reads it: 2.2 s -> 0.7 s for 50,000 events), expands voucher lines and

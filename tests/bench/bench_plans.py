@@ -15,8 +15,8 @@ from typing import Any
 import psycopg2
 from sqlalchemy import event
 
-from .bench_dataset import DatasetSpec, read_mark
-from .bench_support import ROOT, dsn_of, url_of
+from tests.bench.bench_dataset import DatasetSpec, read_mark
+from tests.bench.bench_support import ROOT, dsn_of, url_of
 
 TABLES = ("ledger_entries", "ledger_log_nodes", "ledger_log_heads", "ledger_checkpoints", "ledger_events",
           "proj_active", "proj_tracking")
@@ -44,16 +44,16 @@ def _explain(cur: Any, statement: str, parameters: Any) -> tuple[str, str]:
 
 def main(database: str) -> Path:
     import ledger.domain  # noqa: F401
-    from ledger.adapters.store import engine_of, open_ledger
+    from ledger.adapters.sql.event_store import engine_of, open_event_store
+    from ledger.adapters.sql.proofs import LogProofs
+    from ledger.adapters.sql.reads import Reader
     from ledger.domain.periods import Period
-    from ledger.log.proofs import LogProofs
-    from ledger.reading import Reader
-    from projections import store
-    from projections.audit import AuditViews
+    from projections.audit_views import AuditViews
+    from projections.store import read_model as store
 
-    ledger = open_ledger(url_of(database))
+    ledger = open_event_store(url_of(database))
     engine = engine_of(ledger)
-    views, proofs = AuditViews(ledger), LogProofs(Reader(ledger))
+    views, proofs = AuditViews(Reader(ledger)), LogProofs(Reader(ledger))
     conn = psycopg2.connect(dsn_of(database))
     cur = conn.cursor()
     cur.execute("SELECT org_id, size FROM ledger_log_heads ORDER BY size DESC LIMIT 1")

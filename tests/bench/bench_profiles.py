@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from sqlalchemy import event
 
-from .bench_support import RESULTS, url_of
+from tests.bench.bench_support import RESULTS, url_of
 
 TOP = 18
 
@@ -43,14 +43,15 @@ def _profiled(fn: Callable[[], Any]) -> tuple[cProfile.Profile, float, Any]:
 
 def _appender(database: str) -> Any:
     import ledger.domain  # noqa: F401
-    from ledger.adapters.store import open_ledger
-    from ledger.appending import Appender
+    from ledger.adapters.sql.append_store import SqlAppendStore
+    from ledger.adapters.sql.event_store import open_event_store
+    from ledger.application.append import Appender
     from ledger.domain.catalog import load_catalog
     from ledger.log.keys import load_or_create_signer
 
     load_catalog()
-    ledger = open_ledger(url_of(database))
-    return Appender(ledger, load_or_create_signer(RESULTS / "ledger-log.key", "audit-ledger.local"),
+    ledger = open_event_store(url_of(database))
+    return Appender(SqlAppendStore(ledger), load_or_create_signer(RESULTS / "ledger-log.key", "audit-ledger.local"),
                     "audit-ledger.local")
 
 
@@ -66,10 +67,10 @@ def _fresh_co(appender: Any, org_id: str) -> list[Any]:
 
 def append_profiles(database: str) -> dict[str, Any]:
     """Batches of 100 and single events through Appender.append (what the API calls), with statement counts."""
-    from ledger.adapters.store import engine_of
+    from ledger.adapters.sql.event_store import engine_of
 
     appender = _appender(database)
-    engine = engine_of(appender.ledger)
+    engine = engine_of(appender.store.store)
     statements: list[tuple[float, str]] = []
 
     def before(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
@@ -102,12 +103,16 @@ def rebuild_profile(database: str, positions: int = 50_000) -> dict[str, Any]:
     """Projector.rebuild on the append scratch database under cProfile (Python only waits: the facts are made
     by PostgreSQL), and the plan of the set-based statement over the first ``positions`` positions."""
     import ledger.domain  # noqa: F401
-    from ledger.adapters.store import engine_of, events_table, open_ledger
-    from ledger.adapters.tables import entries
-    from projections import setbased
+    from ledger.adapters.sql.event_store import (
+        engine_of,
+        events_table,
+        open_event_store,
+    )
+    from ledger.adapters.sql.tables import entries
     from projections.projector import Projector
+    from projections.store import setbased
 
-    ledger = open_ledger(url_of(database))
+    ledger = open_event_store(url_of(database))
     projector = Projector(ledger, page=10_000)
     profile, seconds, events = _profiled(projector.rebuild)
     engine = engine_of(ledger)
@@ -129,14 +134,14 @@ def rebuild_profile(database: str, positions: int = 50_000) -> dict[str, Any]:
 
 def view_profile(database: str, samples: int = 30) -> dict[str, Any]:
     import ledger.domain  # noqa: F401
-    from ledger.adapters.store import engine_of, open_ledger
+    from ledger.adapters.sql.event_store import engine_of, open_event_store
+    from ledger.adapters.sql.reads import Reader
     from ledger.domain.periods import Period
-    from projections.audit import AuditViews
+    from projections.audit_views import AuditViews
+    from tests.bench.bench_views import KINDS
 
-    from .bench_views import KINDS
-
-    ledger = open_ledger(url_of(database))
-    views = AuditViews(ledger)
+    ledger = open_event_store(url_of(database))
+    views = AuditViews(Reader(ledger))
     orgs = [o["org_id"] for o in views.reader.organizations()]
     rng = random.Random(66)
     questions = [(rng.choice(orgs), Period.parse(rng.choice(KINDS[kind]))) for kind in KINDS for _ in range(samples // 3)]
@@ -148,11 +153,11 @@ def view_profile(database: str, samples: int = 30) -> dict[str, Any]:
 
 def proof_profile(database: str, samples: int = 100) -> dict[str, Any]:
     import ledger.domain  # noqa: F401
-    from ledger.adapters.store import engine_of, open_ledger
-    from ledger.log.proofs import LogProofs
-    from ledger.reading import Reader
+    from ledger.adapters.sql.event_store import engine_of, open_event_store
+    from ledger.adapters.sql.proofs import LogProofs
+    from ledger.adapters.sql.reads import Reader
 
-    ledger = open_ledger(url_of(database))
+    ledger = open_event_store(url_of(database))
     proofs = LogProofs(Reader(ledger))
     rng = random.Random(55)
     heads = {o["org_id"]: proofs.head(o["org_id"]).size for o in proofs.reader.organizations()}

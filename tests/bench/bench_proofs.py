@@ -18,13 +18,21 @@ from typing import Any
 import httpx
 import psycopg2
 
-from .bench_support import Deadline, Figure, Server, admin_headers, dsn_of, percentile, url_of
+from tests.bench.bench_support import (
+    Deadline,
+    Figure,
+    Server,
+    admin_headers,
+    dsn_of,
+    percentile,
+    url_of,
+)
 
 
 def _node_keys(kind: str, sizes: tuple[int, int]) -> list[tuple[int, int]]:
     """The node keys a proof reads (as the library's key recorder finds them)."""
+    from ledger.adapters.sql.proofs import _KeyRecorder
     from ledger.log import merkle
-    from ledger.log.proofs import _KeyRecorder
 
     recorder = _KeyRecorder()
     if kind == "inclusion":
@@ -40,12 +48,12 @@ def _node_keys(kind: str, sizes: tuple[int, int]) -> list[tuple[int, int]]:
 def measure(database: str, runs: int, log: Any, samples: int = 200, seconds_per_run: float = 45.0,
             verify: int = 20) -> dict[str, Any]:
     import ledger.domain  # noqa: F401
-    from ledger.adapters.store import engine_of, open_ledger
+    from ledger.adapters.sql.event_store import engine_of, open_event_store
+    from ledger.adapters.sql.proofs import LogProofs
+    from ledger.adapters.sql.reads import Reader
     from ledger.log import merkle
-    from ledger.log.proofs import LogProofs
-    from ledger.reading import Reader
 
-    ledger = open_ledger(url_of(database))
+    ledger = open_event_store(url_of(database))
     proofs = LogProofs(Reader(ledger))
     conn = psycopg2.connect(dsn_of(database))
     with conn.cursor() as cur:

@@ -17,7 +17,7 @@ import sys
 import time
 from typing import Any
 
-from .bench_support import ROOT, Figure, dsn_of, url_of
+from tests.bench.bench_support import ROOT, Figure, dsn_of, url_of
 
 
 def _peak_rss_mb() -> float:
@@ -33,14 +33,14 @@ def _peak_rss_mb() -> float:
 
 
 def child_rebuild(database: str) -> dict[str, Any]:
-    import ledger.domain  # noqa: F401
     from sqlalchemy import text
 
-    from ledger.adapters.store import engine_of, open_ledger
-    from projections import store
+    import ledger.domain  # noqa: F401
+    from ledger.adapters.sql.event_store import engine_of, open_event_store
     from projections.projector import Projector
+    from projections.store import read_model as store
 
-    ledger = open_ledger(url_of(database))
+    ledger = open_event_store(url_of(database))
     projector = Projector(ledger, page=10_000)
     started = time.perf_counter()
     events = projector.rebuild()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from . import bench_notes
+from tests.bench import bench_notes
 
 SINGLE_COUNTY_SCALE = 6.6
 """The seed-demo scale whose one county holds about 3 million events (454,000 at scale 1.0)."""
@@ -257,7 +257,7 @@ def _profiles(profiles: dict[str, Any] | None) -> list[str]:
             "", "```", rebuild["top_tottime"], "```", ""]
     if rebuild.get("plan"):
         out += [f"**Rebuild, inside PostgreSQL**: `EXPLAIN (ANALYZE, BUFFERS)` of the set-based statement "
-                f"(`projections/setbased.py`) over positions 1..{rebuild['plan_positions']:,} of the same database "
+                f"(`projections/store/setbased.py`) over positions 1..{rebuild['plan_positions']:,} of the same database "
                 "(one connection; a rebuild runs two such ranges at once):", "", "```", rebuild["plan"], "```", ""]
     views = profiles["views"]
     out += [f"**Views as known now** ({views['views']} random views in {views['seconds']:.1f} s under cProfile), "

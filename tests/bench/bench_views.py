@@ -3,7 +3,7 @@
 A sample is a random CO, a random period of the view's kind (2023-2025: months for the monthly
 view, quarters for the quarterly, years for the yearly) and a known-at: "now" (the latest log
 position) or "past" (the position of a random event of that CO, so the prefix really is shorter).
-In process: ``projections.audit.AuditViews.view`` (the read model is active and caught up). Over
+In process: ``projections.audit_views.AuditViews.view`` (the read model is active and caught up). Over
 HTTP: ``GET /v1/orgs/{org}/audit/{period}[?known_at=]``. Baseline: psycopg2 running the statements
 the read model runs for that answer and fetching their rows (no facts made, no view). A few samples are also answered by
 replaying the stored events, and their hashes compared with the read model's. The same questions are
@@ -19,7 +19,15 @@ from typing import Any
 import httpx
 import psycopg2
 
-from .bench_support import Deadline, Figure, Server, admin_headers, dsn_of, percentile, url_of
+from tests.bench.bench_support import (
+    Deadline,
+    Figure,
+    Server,
+    admin_headers,
+    dsn_of,
+    percentile,
+    url_of,
+)
 
 KINDS = {
     "monthly": [f"{y}-{m:02d}" for y in (2023, 2024, 2025) for m in range(1, 13)],
@@ -60,8 +68,8 @@ class Sampler:
         """
         from sqlalchemy.dialects import postgresql
 
-        from projections import store
-        from projections.audit import VIEW_OF_PERIOD
+        from projections.audit_views import VIEW_OF_PERIOD
+        from projections.store import read_model as store
 
         def sql(statement: Any) -> str:
             return str(statement.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
@@ -87,13 +95,14 @@ class Sampler:
 def measure(database: str, runs: int, log: Any, samples: int = 60, seconds_per_run: float = 90.0,
             checks: int = 4) -> dict[str, Any]:
     import ledger.domain  # noqa: F401
-    from ledger.adapters.store import engine_of, open_ledger
+    from ledger.adapters.sql.event_store import engine_of, open_event_store
+    from ledger.adapters.sql.reads import Reader
     from ledger.domain.periods import Period
-    from projections import store
-    from projections.audit import AuditViews, answer
+    from projections.audit_views import AuditViews, answer
+    from projections.store import read_model as store
 
-    ledger = open_ledger(url_of(database))
-    views = AuditViews(ledger)
+    ledger = open_event_store(url_of(database))
+    views = AuditViews(Reader(ledger))
     with engine_of(ledger).connect() as conn:
         generation = store.active_generation(conn)
     if generation is None:

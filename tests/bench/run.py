@@ -21,9 +21,16 @@ from typing import Any
 
 import psycopg2
 
-from . import bench_append, bench_profiles, bench_proofs, bench_rebuild, bench_report, bench_views
-from .bench_dataset import DatasetSpec, ensure_dataset
-from .bench_support import RESULTS, ROOT, RUNS, dsn_of, scratch_database
+from tests.bench import (
+    bench_append,
+    bench_profiles,
+    bench_proofs,
+    bench_rebuild,
+    bench_report,
+    bench_views,
+)
+from tests.bench.bench_dataset import DatasetSpec, ensure_dataset
+from tests.bench.bench_support import RESULTS, ROOT, RUNS, dsn_of, scratch_database
 
 PACKAGES = ("eventsourcing", "eventsourcing-sqlalchemy", "sqlalchemy", "psycopg2-binary", "fastapi", "starlette",
             "uvicorn", "pydantic", "httpx", "cryptography")

@@ -5,9 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from ledger.api.app import build_services
-from ledger.api.deps import Services
-from ledger.appending import EventRequest
+from ledger.application.append import EventRequest
+from ledger.bootstrap import Services, build_services
 from ledger.settings import Settings
 from tests.conftest import allow_frozen_time
 
@@ -15,7 +14,7 @@ from tests.conftest import allow_frozen_time
 @pytest.fixture
 def services(database_url: str, tmp_path: Path) -> Iterator[Services]:
     built = build_services(Settings(database_url=database_url, key_file=tmp_path / "log.key"))
-    allow_frozen_time(built.ledger)
+    allow_frozen_time(built.store)
     yield built
     built.engine.dispose()
 

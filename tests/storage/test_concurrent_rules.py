@@ -19,11 +19,11 @@ from typing import Any
 
 from sqlalchemy import text
 
-from ledger.api.deps import Services
-from ledger.context import BatchContext
+from ledger.adapters.sql.batch_context import BatchContext
+from ledger.bootstrap import Services
 from ledger.domain.errors import LedgerError
 from tests.storage.test_running_totals import declared_in_store, pay
-from tests.unit.test_domain_fakes import ORG
+from tests.support.fakes import ORG
 
 WAIT = 30.0
 """Upper bound of every wait: reached only when the test is about to fail."""

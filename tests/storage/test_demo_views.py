@@ -1,13 +1,13 @@
 """The seed-demo county produces all three audit views for every CO, balanced, from read model and replay alike."""
 from __future__ import annotations
 
-from ledger.api.deps import Services
+from ledger.bootstrap import Services
 from ledger.domain.periods import Period
 from ledger.seed import plan_county, write_county
-from projections.audit import VIEW_OF_PERIOD, AuditViews, org_of
+from projections.audit_views import VIEW_OF_PERIOD, AuditViews, org_of
+from projections.projector import Projector
 from projections.selection import select_facts
 from projections.views import render
-from projections.projector import Projector
 
 PERIODS = [Period.parse(p) for p in ("2025-06", "2025-Q2", "2025")]
 SELECTION_PERIODS = [Period.parse(p) for p in ("2024-01", "2024-12", "2024-Q1", "2024-Q3", "2025-Q1", "2025-Q4", "2024")]
@@ -16,10 +16,10 @@ SELECTION_PERIODS = [Period.parse(p) for p in ("2024-01", "2024-12", "2024-Q1", 
 def test_every_demo_co_has_all_three_views(services: Services) -> None:
     county = plan_county(scale=0.005, seed=42)
     write_county(services.appender, county)
-    views = AuditViews(services.ledger)
+    views = AuditViews(services.reader)
     now = views.resolve_known_at(None)
     replayed = {(co.org_id, str(p)): views.view(co.org_id, p, now) for co in county.cos for p in PERIODS}
-    Projector(services.ledger).run_once()
+    Projector(services.store).run_once()
     for (org_id, period), by_replay in replayed.items():
         from_model = views.view(org_id, Period.parse(period), now)
         assert from_model.source == "read-model" and by_replay.source == "replay"

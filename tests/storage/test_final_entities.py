@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from ledger.api.deps import Services
-from ledger.appending import BatchError, EventRequest
-from ledger.stored_events import is_final
+from ledger.adapters.sql.entity_cache import is_final
+from ledger.application.append import BatchError, EventRequest
+from ledger.bootstrap import Services
 from ledger.domain.assets import Asset
 from ledger.domain.distribution import Distribution, Dividend
 from ledger.domain.governance import Resolution
@@ -39,7 +39,7 @@ def test_a_dividend_rule_reads_earlier_batches_payments_through_the_kept_entitie
     with pytest.raises(BatchError) as refused:
         pay_again()
     assert refused.value.rule in ("dividend-exceeds-entitlement", "dividends-exceed-declared")
-    kept = services.appender.finals.entities  # the earlier payments were read from the store, and kept
+    kept = services.appender.store.finals.entities  # the earlier payments were read from the store, and kept
     assert (co.org_id, paid[-1]["entity_id"]) in kept
     with pytest.raises(BatchError) as again_refused:  # from the kept entities this time: the same refusal
         pay_again()

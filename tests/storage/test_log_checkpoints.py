@@ -6,11 +6,11 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
-from ledger.adapters.store import install_append_only_triggers
-from ledger.api.deps import Services
-from ledger.appending import EventRequest
+from ledger.adapters.sql.event_store import install_append_only_triggers
+from ledger.adapters.sql.proofs import LogProofs
+from ledger.application.append import EventRequest
+from ledger.bootstrap import Services
 from ledger.log.notes import open_note, parse_checkpoint
-from ledger.log.proofs import LogProofs
 from tests.storage.conftest import register
 
 

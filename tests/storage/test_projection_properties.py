@@ -8,10 +8,10 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger.api.deps import Services
-from ledger.appending import EventRequest
+from ledger.application.append import EventRequest
+from ledger.bootstrap import Services
 from ledger.domain.periods import Period
-from projections.audit import AuditViews, answer
+from projections.audit_views import AuditViews, answer
 from projections.projector import Projector
 from tests.storage.conftest import register
 
@@ -50,7 +50,7 @@ def to_request(kind: str, day: int, detail: object, number: int, posted: list[tu
 def test_incremental_equals_rebuild_equals_replay(services: Services, batches: list, probes: list[float]) -> None:
     org_id = f"TP-{next(ORG_NUMBERS):04d}"
     register(services, org_id)
-    projector, views = Projector(services.ledger, page=7), AuditViews(services.ledger)
+    projector, views = Projector(services.store, page=7), AuditViews(services.reader)
     posted: list[tuple[str, int]] = []
     numbers = itertools.count(1)
     for batch in batches:

@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 
-from ledger.api.deps import Services
-from ledger.appending import EventRequest
+from ledger.application.append import EventRequest
+from ledger.bootstrap import Services
 from ledger.domain.periods import Period
-from projections.audit import AuditViews, answer
+from projections.audit_views import AuditViews, answer
 from projections.projector import Projector
-from projections import store
+from projections.store import read_model as store
 from tests.storage.conftest import register
 
 COOP = "cooperative:test"
@@ -55,8 +55,8 @@ def positions_of(services: Services) -> list[int]:
 
 
 def test_incremental_rebuild_and_replay_give_the_same_hashes(services: Services) -> None:
-    views = AuditViews(services.ledger)
-    projector = Projector(services.ledger, page=2)
+    views = AuditViews(services.reader)
+    projector = Projector(services.store, page=2)
     register(services)
     projector.run_once()
     story_rest = [voucher(1, date(2025, 1, 5), "1000.00"), voucher(2, date(2025, 2, 10), "250.50")]
@@ -83,7 +83,7 @@ def test_incremental_rebuild_and_replay_give_the_same_hashes(services: Services)
 def test_a_view_asked_between_two_events_of_the_co_is_the_same(services: Services) -> None:
     story(services)
     register(services, "TC-002")
-    views = AuditViews(services.ledger)
+    views = AuditViews(services.reader)
     last_co = positions_of(services)[-1]
     at_co = views.view("TC-001", Period.parse("2025-Q1"), last_co)
     later = views.view("TC-001", Period.parse("2025-Q1"), views.resolve_known_at(None))
@@ -92,10 +92,10 @@ def test_a_view_asked_between_two_events_of_the_co_is_the_same(services: Service
 
 def test_replay_is_used_until_the_read_model_has_caught_up(services: Services) -> None:
     story(services)
-    views = AuditViews(services.ledger)
+    views = AuditViews(services.reader)
     before = views.view("TC-001", Period.parse("2025-Q1"), views.resolve_known_at(None))
     assert before.source == "replay"
-    Projector(services.ledger).run_once()
+    Projector(services.store).run_once()
     after = views.view("TC-001", Period.parse("2025-Q1"), views.resolve_known_at(None))
     assert after.source == "read-model" and after.sha256 == before.sha256
 
@@ -106,7 +106,7 @@ class Crash(Exception):
 
 def test_a_rebuild_killed_midway_resumes_and_gives_the_same_hashes(services: Services) -> None:
     story(services)
-    views = AuditViews(services.ledger)
+    views = AuditViews(services.reader)
     positions = positions_of(services)
     expected = {text: views.view("TC-001", Period.parse(text), positions[-1]).sha256 for text in PERIODS}
     batches: list[int] = []
@@ -117,14 +117,14 @@ def test_a_rebuild_killed_midway_resumes_and_gives_the_same_hashes(services: Ser
             raise Crash
 
     with pytest.raises(Crash):
-        Projector(services.ledger, page=2, rebuild_page=2).rebuild(crash_after_two)
+        Projector(services.store, page=2, rebuild_page=2).rebuild(crash_after_two)
     with services.engine.connect() as conn:
         unfinished = store.unfinished_generation(conn)
         assert unfinished is not None and store.active_generation(conn) is None
         assert store.tracked_position(conn, unfinished) == batches[1]
     assert views.view("TC-001", Period.parse("2025-Q1"), positions[-1]).source == "replay"
 
-    Projector(services.ledger, page=2, rebuild_page=2).rebuild()
+    Projector(services.store, page=2, rebuild_page=2).rebuild()
     got = {text: views.view("TC-001", Period.parse(text), positions[-1]) for text in PERIODS}
     assert {t: a.sha256 for t, a in got.items()} == expected
     assert all(a.source == "read-model" for a in got.values())
@@ -142,13 +142,13 @@ def _count_rows(services: Services, generation: int) -> int:
 
 def test_facts_are_written_exactly_once_across_restarts(services: Services) -> None:
     story(services)
-    projector = Projector(services.ledger, page=1)
+    projector = Projector(services.store, page=1)
     projector.run_once()
     with services.engine.connect() as conn:
         generation = store.active_generation(conn)
     assert generation is not None
     rows = _count_rows(services, generation)
-    Projector(services.ledger, page=1).run_once()
+    Projector(services.store, page=1).run_once()
     assert _count_rows(services, generation) == rows
     expected: Any = sum(len(r["data"].get("lines", [None])) if r["type"] == "VoucherPosted" else 1
                         for r in services.reader.records(limit=1000))

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from ledger.api.deps import Services
-from ledger.appending import BatchError, EventRequest
+from ledger.application.append import BatchError, EventRequest
+from ledger.bootstrap import Services
 from ledger.domain.errors import RuleViolation
+from tests.support.fakes import ORG
 from tests.unit.test_domain_distribution import declared
-from tests.unit.test_domain_fakes import ORG
 
 
 def declared_in_store(services: Services, **changes: Any) -> None:

@@ -20,20 +20,19 @@ from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 import ledger.domain  # noqa: F401  (the whole catalogue)
-from ledger.adapters.tables import entries
-from ledger.api.app import build_services
-from ledger.api.deps import Services
-from ledger.cli_seed import register
+from ledger.adapters.sql.reads import Reader
+from ledger.adapters.sql.tables import entries
+from ledger.bootstrap import Services, build_services
 from ledger.domain.catalog import CATALOG
 from ledger.domain.members import Member
-from ledger.reading import Reader
+from ledger.entrypoints.cli.seed import register
 from ledger.seed import plan_county, write_county
 from ledger.seed.founding import registration
 from ledger.seed.generate import chronicle_of
 from ledger.seed.plan import ASSET_FEN, MEMBERS, apportion, scaled
 from ledger.settings import Settings
 from tests.conftest import ADMIN_URL, RUN_ID
-from tests.unit.test_domain_fakes import FakeLedger
+from tests.support.fakes import FakeLedger
 
 SMALL = 0.005
 """340 members and 1,350,000.00 yuan of assets in 56 COs: about 7,000 events."""
@@ -139,7 +138,7 @@ def test_seed_demo_writes_the_planned_county_with_its_planted_flags(services: Se
     result = seed(database_url, tmp_path, "--scale", str(SMALL))
     assert result.exit_code == 0, result.output
     assert "COs 56 · members 340 · assets 1,350,000.00 yuan" in result.output
-    reader = Reader(services.ledger)
+    reader = Reader(services.store)
     orgs = reader.organizations()
     county = plan_county(SMALL, 42)
     assert [(o["org_id"], o["name"], o["street"]) for o in orgs] == [(c.org_id, c.name, c.street) for c in county.cos]
@@ -185,7 +184,7 @@ def second_url(database_url: str, tmp_path: Path, postgres_admin: Engine | None)
 
 def stored(services: Services) -> list[tuple[Any, ...]]:
     return [(r["org_id"], r["entity_id"], r["entity_version"], r["type"], r["effective_date"], r["data"],
-             r["flags"]) for r in Reader(services.ledger).records(limit=1_000_000)]
+             r["flags"]) for r in Reader(services.store).records(limit=1_000_000)]
 
 
 def test_two_runs_with_the_same_seed_store_the_same_events(services: Services, second_url: str,

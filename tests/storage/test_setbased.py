@@ -8,11 +8,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from ledger.api.deps import Services
-from ledger.appending import EventRequest
+from ledger.application.append import EventRequest
+from ledger.bootstrap import Services
 from ledger.seed import plan_county, write_county
-from projections import setbased, store
 from projections.projector import Projector
+from projections.store import read_model as store
+from projections.store import setbased
 from tests.storage.conftest import register
 
 
@@ -24,7 +25,7 @@ def rows_of(services: Services, generation: int) -> list[tuple[Any, ...]]:
 
 
 def test_set_based_facts_are_the_facts_of_python(services: Services) -> None:
-    projector = Projector(services.ledger, rebuild_page=1_000)
+    projector = Projector(services.store, rebuild_page=1_000)
     if not projector.feed.as_text:
         pytest.skip("the set-based rebuild is PostgreSQL's; SQLite rebuilds through facts_of")
     write_county(services.appender, plan_county(scale=0.005, seed=7))
@@ -56,7 +57,7 @@ def test_set_based_facts_are_the_facts_of_python(services: Services) -> None:
 
 
 def test_a_set_based_build_stopped_between_its_ranges_goes_on_exactly_once(services: Services) -> None:
-    projector = Projector(services.ledger, rebuild_page=40)
+    projector = Projector(services.store, rebuild_page=40)
     if not projector.feed.as_text:
         pytest.skip("the set-based rebuild is PostgreSQL's; SQLite rebuilds through facts_of")
     write_county(services.appender, plan_county(scale=0.005, seed=3))

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
-from ledger.api.deps import Services
-from ledger.appending import EventRequest
+from ledger.application.append import EventRequest
+from ledger.bootstrap import Services
 from ledger.domain.errors import LedgerError
 from tests.storage.conftest import register
 

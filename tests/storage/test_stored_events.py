@@ -8,16 +8,17 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from ledger.api.deps import Services
-from ledger.appending import Appender, BatchError, EventRequest
+from ledger.adapters.sql.append_store import SqlAppendStore
+from ledger.application.append import Appender, BatchError, EventRequest
+from ledger.bootstrap import Services
 from tests.storage.test_running_totals import declared_in_store, pay
-from tests.unit.test_domain_fakes import ORG
+from tests.support.fakes import ORG
 
 COOP = "cooperative:test"
 
 
 def another_process(services: Services) -> Appender:
-    return Appender(services.ledger, services.signer, services.settings.log_origin)
+    return Appender(SqlAppendStore(services.store), services.signer, services.settings.log_origin)
 
 
 def test_shares_moved_by_another_process_count_for_the_next_dividend(services: Services) -> None:
@@ -50,7 +51,7 @@ def test_a_batch_reads_what_the_same_appender_stored_before(services: Services) 
     moved = services.appender.append(ORG, COOP, [EventRequest(
         "SharesTransferred", "M-1", date(2025, 2, 2), {"to_member_id": "M-2", "shares": 5, "reason": "inheritance"})])
     log = moved.body["log"]
-    kept = services.appender.stored.at(ORG, (log["tree_size"], log["checkpoint"])).entries["M-1"]
+    kept = services.appender.store.stored.at(ORG, (log["tree_size"], log["checkpoint"])).entries["M-1"]
     assert len(kept) == moved.body["events"][0]["entity_version"]  # the transfer was added to what was kept
     with pytest.raises(BatchError) as refused:
         services.appender.append(ORG, COOP, [pay("P-2", "M-1", "2000.00")])

@@ -16,18 +16,25 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, text, update
 from typer.testing import CliRunner
 
-from ledger import auth
-from ledger.adapters.store import events_table, install_append_only_triggers
-from ledger.api.app import create_app
-from ledger.api.deps import Services
-from ledger.appending import EventRequest
-from ledger.cli import app as cli
-from ledger.dossier import build_dossier
+from ledger.adapters.sql import tokens as auth
+from ledger.adapters.sql.event_store import events_table, install_append_only_triggers
+from ledger.adapters.sql.proofs import LogProofs
+from ledger.application.append import EventRequest
+from ledger.application.dossier import build_dossier
+from ledger.application.export import export
+from ledger.bootstrap import Services
+from ledger.entrypoints.cli.main import app as cli
+from ledger.entrypoints.http.app import create_app
 from ledger.log import merkle
-from ledger.log.export import export
-from ledger.log.notes import ProofError, Verifier, open_note, parse_checkpoint, verify_tlog_proof
-from ledger.log.proofs import LogProofs
-from ledger.log.verify import verify_dossier, verify_export
+from ledger.log.notes import (
+    ProofError,
+    Verifier,
+    open_note,
+    parse_checkpoint,
+    verify_tlog_proof,
+)
+from ledger.verify.export import verify_export_dir as verify_export
+from ledger.verify.proofs import verify_dossier
 from tests.storage.conftest import register
 
 
@@ -41,7 +48,7 @@ def cutoff() -> EventRequest:
 
 def change_stored_threshold(services: Services, position: int, threshold_fen: int) -> None:
     """As the database owner: drop the trigger, rewrite the event's state, restore the trigger."""
-    events, transcoder = events_table(services.ledger), services.ledger.mapper.transcoder
+    events, transcoder = events_table(services.store), services.store.mapper.transcoder
     postgres = services.engine.dialect.name == "postgresql"
     with services.engine.begin() as conn:
         state = conn.execute(select(events.c.state).where(events.c.id == position)).scalar_one()
@@ -61,7 +68,7 @@ def test_a_changed_amount_is_named_by_the_verifier_and_breaks_the_servers_proofs
     target = receipt["events"][1]
     position, leaf_index = target["position"], target["leaf_index"]
     vkey = services.signer.vkey
-    export(services, "TC-001", tmp_path / "before")
+    export(services.proofs, "TC-001", tmp_path / "before", services.signer.vkey)
     assert verify_export(tmp_path / "before", vkey).ok
 
     change_stored_threshold(services, position, 5_000_001)
@@ -69,7 +76,7 @@ def test_a_changed_amount_is_named_by_the_verifier_and_breaks_the_servers_proofs
         conn.execute(text("DELETE FROM ledger_events"))  # the trigger is back
     assert services.reader.records(org_ids=["TC-001"], limit=10)[2]["data"]["policy"]["threshold"] == 5_000_001
 
-    export(services, "TC-001", tmp_path / "after")
+    export(services.proofs, "TC-001", tmp_path / "after", services.signer.vkey)
     from_export = verify_export(tmp_path / "after", vkey)
     assert not from_export.ok and {(f.position, f.leaf_index) for f in from_export.failures} == {(position, leaf_index)}
 

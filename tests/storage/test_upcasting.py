@@ -10,12 +10,12 @@ from eventsourcing.domain import event
 from eventsourcing.utils import clear_topic_cache, get_topic, register_topic
 from sqlalchemy import text
 
-from ledger.api.deps import Services
-from ledger.appending import EventRequest
+from ledger.application.append import EventRequest
+from ledger.bootstrap import Services
 from ledger.contracts.base import Payload
 from ledger.domain import catalog
 from ledger.domain.entity import Entity
-from ledger.records import leaf_hash_of
+from ledger.log.record import leaf_hash_of
 from tests.storage.conftest import register
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 from typer.testing import CliRunner
 
-from ledger.cli import app
+from ledger.entrypoints.cli.main import app
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from typer.main import get_command
 
-from ledger.cli import app
+from ledger.entrypoints.cli.main import app
 from ledger.settings import ENVIRONMENT_VARIABLES
 
 ROOT = Path(__file__).resolve().parents[2]

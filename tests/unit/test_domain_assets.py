@@ -2,9 +2,17 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import ValidationError
 
-from .test_domain_fakes import FakeLedger, adopted_resolution, filed_matter, new_co, refused, with_asset, with_body
+from ledger.domain.errors import RuleViolation
+from tests.support.fakes import (
+    FakeLedger,
+    adopted_resolution,
+    filed_matter,
+    new_co,
+    refused,
+    with_asset,
+    with_body,
+)
 
 
 def test_registered_asset_keeps_its_chinese_names_and_values_in_fen() -> None:
@@ -34,7 +42,7 @@ def test_posted_batch_takes_no_more_assets_and_is_posted_once() -> None:
 def test_negative_values_are_refused_by_the_contract() -> None:
     ledger = new_co()
     ledger.append("InventoryBatchOpened", "B-1", {"title": "清产核资"})
-    with pytest.raises(ValidationError, match="book_value"):
+    with pytest.raises(RuleViolation, match="^payload-schema: .*book_value"):
         ledger.append("AssetRegistered", "A-1", {"batch_id": "B-1", "name": "鱼塘", "category": "resource",
                                                  "location": "东湖", "book_value": "-1.00", "appraised_value": "0"})
 

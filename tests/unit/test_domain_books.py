@@ -4,12 +4,11 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import ValidationError
 
 from ledger.domain.books import reversal_lines
 from ledger.domain.chart import CHART
-
-from .test_domain_fakes import FakeLedger, new_co, refused
+from ledger.domain.errors import RuleViolation
+from tests.support.fakes import FakeLedger, new_co, refused
 
 RENT = {"description": "收张三门面房一季度租金", "attachments": 2, "lines": [
     {"account": "102", "side": "debit", "amount": "4500.00", "memo": "银行收款"},
@@ -39,7 +38,7 @@ def test_codes_outside_the_2023_chart_are_refused() -> None:
 @pytest.mark.parametrize("amount", ["0.00", "-4500.00"])
 def test_line_amounts_must_be_positive(amount: str) -> None:
     lines = [{**RENT["lines"][0], "amount": amount}, {**RENT["lines"][1], "amount": amount}]
-    with pytest.raises(ValidationError):
+    with pytest.raises(RuleViolation, match="^payload-schema: "):
         new_co().append("VoucherPosted", "V-1", {**RENT, "lines": lines})
 
 

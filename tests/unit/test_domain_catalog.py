@@ -4,8 +4,15 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from ledger.domain.catalog import CATALOG, DERIVED
-
-from .test_domain_fakes import CUTOFF, FakeLedger, adopted_resolution, filed_matter, new_co, with_asset, with_body
+from tests.support.fakes import (
+    CUTOFF,
+    FakeLedger,
+    adopted_resolution,
+    filed_matter,
+    new_co,
+    with_asset,
+    with_body,
+)
 
 DOMAIN_TYPES = {
     "OrganizationRegistered", "GoverningBodyElected", "QualificationCutoffSet", "MajorMatterPolicySet",

@@ -3,7 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from .test_domain_fakes import CUTOFF, FakeLedger, adopted_resolution, new_co, refused, with_body
+from tests.support.fakes import (
+    CUTOFF,
+    FakeLedger,
+    adopted_resolution,
+    new_co,
+    refused,
+    with_body,
+)
 
 PLAN = {"resolution_id": "R-D", "fiscal_year": 2024, "distributable": "100000.00", "reserve_fund": "20000.00",
         "member_distribution": "70000.00", "other": "10000.00", "rate_per_share": "350.00",

@@ -1,164 +1,12 @@
-"""A hand-written fake of the append pipeline's Context, so domain rules run without a database.
-
-``FakeLedger.append`` does what the platform does generically before a handler (validate the
-payload, creates/exists/kind checks, references of the right kind in the same CO) and then calls
-the handler, keeping the entity and the citations. Helpers build a small CO.
-"""
+"""The dict-backed fake runs the application's decision function: it refuses what production refuses."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Mapping
-
 import pytest
-from eventsourcing.application import Application
 
-import ledger.domain  # noqa: F401  (the whole catalogue)
-from ledger.domain.catalog import CATALOG, DERIVED
-from ledger.domain.entity import Entity
-from ledger.domain.errors import Conflict, RuleViolation
+from ledger.domain.catalog import CATALOG
+from ledger.domain.errors import Conflict
+from tests.support.fakes import CUTOFF, ORG, new_co, refused
 
-ORG = "TC-001"
-CUTOFF = "2020-12-31"
-
-
-@dataclass
-class Appended:
-    """What one append produced: the entity, its new events and the flags raised."""
-
-    entity: Entity
-    events: list[Any]
-    flags: list[dict[str, Any]]
-
-    @property
-    def types(self) -> list[str]:
-        return [type(e).__name__ for e in self.events]
-
-
-@dataclass
-class FakeLedger:
-    """A CO's entities in a dict, the citations between them, and every event appended."""
-
-    org_id: str = ORG
-    effective_date: str = ""
-    entities: dict[str, Entity] = field(default_factory=dict)
-    citations: list[tuple[str, str, str]] = field(default_factory=list)
-    """(target id, citing entity's kind, citing entity id)."""
-    log: list[Any] = field(default_factory=list)
-    requests: list[tuple[str, str, dict[str, Any], str]] = field(default_factory=list)
-    """(type, entity id, data, effective date) of each accepted append, to replay through the real appender."""
-
-    def entity(self, entity_id: str) -> Entity | None:
-        return self.entities.get(entity_id)
-
-    def citing(self, entity_id: str, kind: str) -> list[Entity]:
-        ids = sorted({src for target, k, src in self.citations if target == entity_id and k == kind})
-        return [self.entities[i] for i in ids]
-
-    def citing_totals(self, entity_id: str, kind: str, attribute: str, by: str) -> tuple[int, Mapping[str, int]]:
-        groups: dict[str, int] = {}
-        for cited in self.citing(entity_id, kind):
-            groups[getattr(cited, by)] = groups.get(getattr(cited, by), 0) + getattr(cited, attribute)
-        return sum(groups.values()), groups
-
-    def organization(self) -> Entity:
-        return self.entities[self.org_id]
-
-    def append(self, type_name: str, entity_id: str, data: dict[str, Any], on: str = "2025-01-02") -> Appended:
-        if type_name in DERIVED:
-            raise RuleViolation("derived-event-type", f"{type_name} is recorded by the ledger itself")
-        event_type = CATALOG[type_name]
-        payload = event_type.payload.model_validate(data)
-        existing = self.entities.get(entity_id)
-        if event_type.creates and existing is not None:
-            raise Conflict("entity-exists", f"{entity_id} already exists")
-        if not event_type.creates and (existing is None or existing.KIND != event_type.entity.KIND):
-            raise RuleViolation("entity-exists", f"{type_name} needs an existing {event_type.entity.KIND} {entity_id}")
-        cited = []
-        for name, kind in event_type.references.items():
-            value = getattr(payload, name, None)
-            for target in value if isinstance(value, list) else ([value] if value else []):
-                found = self.entities.get(target)
-                if found is None or found.KIND != kind:
-                    raise RuleViolation("reference-exists", f"{name} {target!r} must be a {kind}")
-                cited.append(target)
-        self.effective_date = on
-        envelope = {"org_id": self.org_id, "entity_id": entity_id, "effective_date": on, "actor": "bookkeeper",
-                    "idempotency_key": None, "schema_version": event_type.version, "flags": []}
-        entity = event_type.handler(self, existing, envelope, payload)
-        self.entities[entity_id] = entity
-        self.citations.extend((target, event_type.entity.KIND, entity_id) for target in cited)
-        events = list(entity.collect_events())
-        self.log.extend(events)
-        self.requests.append((type_name, entity_id, data, on))
-        return Appended(entity, events, envelope["flags"])
-
-    def replayed(self, entity_id: str) -> Entity:
-        """The entity rebuilt from its events after a JSON round trip through the event store's mapper."""
-        mapper = Application().mapper
-        entity = self.entities[entity_id]
-        aggregate = None
-        for stored in [mapper.to_stored_event(e) for e in self.log if e.originator_id == entity.id]:
-            aggregate = mapper.to_domain_event(stored).mutate(aggregate)
-        assert aggregate is not None
-        return aggregate
-
-
-# -- a small CO, built through the same appends -------------------------------------------------------
-
-def new_co(mode: str = "reject", threshold: str = "30000.00", codes: list[str] | None = None) -> FakeLedger:
-    ledger = FakeLedger()
-    ledger.append("OrganizationRegistered", ORG, {
-        "name": "郯城县某社区股份经济合作社", "street": "郯城街道", "qualification_cutoff": CUTOFF,
-        "policy": {"threshold": threshold, "matter_codes": codes or [], "mode": mode},
-    }, on="2020-01-01")
-    return ledger
-
-
-def with_body(ledger: FakeLedger, body: str = "representatives", seats: int = 30, **extra: Any) -> FakeLedger:
-    ledger.append("GoverningBodyElected", ORG, {"body": body, "seats": seats, **extra}, on="2021-01-05")
-    return ledger
-
-
-def adopted_resolution(ledger: FakeLedger, resolution_id: str = "R-1", on: str = "2024-12-01",
-                       major: bool = True, body: str = "representatives", seats: int = 30) -> str:
-    """A meeting of ``body`` with everyone present, and a motion everyone votes for."""
-    meeting_id = f"MTG-{resolution_id}"
-    ledger.append("MeetingConvened", meeting_id, {"body": body, "present": seats, "seats": seats}, on=on)
-    ledger.append("MotionVoted", resolution_id, {"meeting_id": meeting_id, "motion": "关于出租门面房的决议",
-                                                 "major": major, "votes_for": seats, "votes_against": 0}, on=on)
-    return resolution_id
-
-
-def filed_matter(ledger: FakeLedger, matter_id: str = "MM-1", resolution_id: str | None = "R-1",
-                 subject_id: str | None = None, on: str = "2024-12-05") -> str:
-    data: dict[str, Any] = {"matter_code": "资产租赁", "subject": "出租临街门面房", "amount": "54000.00"}
-    if resolution_id:
-        data["resolution_id"] = resolution_id
-    if subject_id:
-        data["subject_id"] = subject_id
-    ledger.append("MajorMatterReported", matter_id, data, on=on)
-    ledger.append("MajorMatterFiled", matter_id, {"filed_by": "郯城街道农经站", "filing_number": "备2024-17"}, on=on)
-    return matter_id
-
-
-def with_asset(ledger: FakeLedger, asset_id: str = "A-7", *, category: str = "fixed_asset",
-               appraised_annual_rent: str | None = "18000.00", batch_id: str = "B-1") -> str:
-    if batch_id not in ledger.entities:
-        ledger.append("InventoryBatchOpened", batch_id, {"title": "2024年度清产核资"}, on="2024-01-10")
-    data = {"batch_id": batch_id, "name": "临街门面房3号", "category": category, "location": "人民路88号",
-            "book_value": "120000.00", "appraised_value": "200000.00"}
-    if appraised_annual_rent:
-        data["appraised_annual_rent"] = appraised_annual_rent
-    ledger.append("AssetRegistered", asset_id, data, on="2024-01-15")
-    return asset_id
-
-
-def refused(rule: str) -> Any:
-    """pytest.raises for a RuleViolation of ``rule``."""
-    return pytest.raises(RuleViolation, match=f"^{rule}: ")
-
-
-# -- the fake itself -----------------------------------------------------------------------------
 
 def test_fake_refuses_derived_types_unknown_references_and_duplicates() -> None:
     ledger = new_co()
@@ -176,3 +24,22 @@ def test_every_catalogued_type_documents_its_payload() -> None:
         assert event_type.description, name
         assert (event_type.payload.__doc__ or "").strip(), name
         event_type.payload.model_json_schema()
+
+
+def test_fake_checks_versions_closed_periods_and_any_kind_references_as_production_does() -> None:
+    """What the first fake had drifted away from: expected versions, closed periods, kind "*" citations."""
+    from tests.support.fakes import with_asset
+
+    ledger = new_co()
+    asset = with_asset(ledger)
+    with pytest.raises(Conflict, match="^version-conflict: "):
+        ledger.append("AssetRevalued", asset, {"appraised_value": "210000.00", "reason": "复评"},
+                      on="2024-02-01", expected_version=7)
+    ledger.append("PeriodClosed", "PERIOD-2024-Q1", {"period": "2024-Q1", "view": "quarterly",
+                                                     "known_at_position": 1, "tree_size": 1, "view_sha256": "0" * 64,
+                                                     "checkpoint": ""}, on="2024-04-02")
+    with pytest.raises(Conflict, match="^period-closed: "):
+        ledger.append("InventoryBatchOpened", "B-2", {"title": "补充清查"}, on="2024-03-31")
+    found = ledger.append("FindingRecorded", "F-1", {"period": "2024-Q1", "title": "门面房评估", "detail": "评估偏低",
+                                                     "subject_ids": [asset]}, on="2024-04-03")
+    assert found.entity.entity_id == "F-1"

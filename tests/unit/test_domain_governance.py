@@ -4,8 +4,13 @@ from __future__ import annotations
 import pytest
 
 from ledger.domain.governance import decide, required
-
-from .test_domain_fakes import ORG, adopted_resolution, new_co, refused, with_body
+from tests.support.fakes import (
+    ORG,
+    adopted_resolution,
+    new_co,
+    refused,
+    with_body,
+)
 
 
 def vote(ledger, resolution_id="R-1", meeting_id="MTG-1", **votes):  # type: ignore[no-untyped-def]

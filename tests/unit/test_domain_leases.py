@@ -5,7 +5,15 @@ from typing import Any
 
 import pytest
 
-from .test_domain_fakes import FakeLedger, adopted_resolution, filed_matter, new_co, refused, with_asset, with_body
+from tests.support.fakes import (
+    FakeLedger,
+    adopted_resolution,
+    filed_matter,
+    new_co,
+    refused,
+    with_asset,
+    with_body,
+)
 
 LEASE = {"asset_id": "A-7", "lessee": "临沂市鑫源商贸有限公司", "start": "2025-01-01", "end": "2027-12-31",
          "rent": {"amount": "1500.00", "period": "monthly"}, "deposit": "3000.00", "purpose": "超市"}

@@ -1,7 +1,13 @@
 """Major matters: the report, the street's filing, and what a filing must be to count."""
 from __future__ import annotations
 
-from .test_domain_fakes import adopted_resolution, filed_matter, new_co, refused, with_body
+from tests.support.fakes import (
+    adopted_resolution,
+    filed_matter,
+    new_co,
+    refused,
+    with_body,
+)
 
 
 def test_report_then_filing() -> None:

@@ -4,8 +4,14 @@ from __future__ import annotations
 from typing import Any
 
 from ledger.domain.members import shares_held
-
-from .test_domain_fakes import CUTOFF, FakeLedger, adopted_resolution, new_co, refused, with_body
+from tests.support.fakes import (
+    CUTOFF,
+    FakeLedger,
+    adopted_resolution,
+    new_co,
+    refused,
+    with_body,
+)
 
 
 def member(ledger: FakeLedger, member_id: str, name: str, household: str = "H-001", on: str = CUTOFF,

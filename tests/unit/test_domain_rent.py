@@ -5,7 +5,13 @@ from datetime import date
 
 import pytest
 
-from ledger.domain.rent import add_months, below_annual, periods_in, schedule_value, term_months
+from ledger.domain.rent_schedule import (
+    add_months,
+    below_annual,
+    periods_in,
+    schedule_value,
+    term_months,
+)
 
 
 def test_add_months_clamps_to_month_end() -> None:

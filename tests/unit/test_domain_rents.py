@@ -1,7 +1,13 @@
 """Rents: invoiced inside the term, received on a lease not ended, never beyond what was invoiced."""
 from __future__ import annotations
 
-from .test_domain_fakes import FakeLedger, new_co, refused, with_asset, with_body
+from tests.support.fakes import (
+    FakeLedger,
+    new_co,
+    refused,
+    with_asset,
+    with_body,
+)
 
 SMALL_LEASE = {"asset_id": "A-7", "lessee": "王秀兰", "start": "2025-01-01", "end": "2025-12-31",
                "rent": {"amount": "1500.00", "period": "monthly"}}

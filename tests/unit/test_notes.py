@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.log.merkle import InMemoryNodeStore, append_leaves, inclusion_proof, leaf_hash, root_from_frontier
+from ledger.log.merkle import (
+    InMemoryNodeStore,
+    append_leaves,
+    inclusion_proof,
+    leaf_hash,
+    root_from_frontier,
+)
 from ledger.log.notes import (
     Checkpoint,
     CheckpointError,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from ledger.context import BatchContext
+from ledger.adapters.sql.batch_context import BatchContext
 
 
 def payment(entity_id: str, member_id: str, amount: int) -> Any:

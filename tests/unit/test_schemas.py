@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 from ledger.domain.catalog import load_catalog
-from ledger.schemas import render_all
+from ledger.entrypoints.cli.schemas import render_all
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas" / "events"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ledger.stored_events import ENTRY_BYTES, StoredEvents
+from ledger.adapters.sql.entity_cache import ENTRY_BYTES, StoredEvents
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,18 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from ledger.cli import app as cli
+from ledger.adapters.sql.proofs import Leaf
+from ledger.application.export import write_export
+from ledger.entrypoints.cli.main import app as cli
 from ledger.log import merkle
-from ledger.log.export import write_export
 from ledger.log.notes import Checkpoint, Signer, format_tlog_proof, generate_signer
-from ledger.log.proofs import Leaf
-from ledger.log.verify import verify_checkpoint, verify_consistency, verify_dossier, verify_export
-from ledger.records import leaf_bytes, leaf_hash_of
+from ledger.log.record import leaf_bytes, leaf_hash_of
+from ledger.verify.export import verify_export_dir as verify_export
+from ledger.verify.proofs import (
+    verify_checkpoint,
+    verify_consistency,
+    verify_dossier,
+)
 
 ORIGIN = "audit-ledger.test/TC-001"
 SIGNER = generate_signer("audit-ledger.test")

@@ -8,7 +8,7 @@ from ledger.domain.money import parse_yuan
 from ledger.domain.periods import Period
 from projections.facts import facts_of_records
 from projections.views import render
-from tests.unit.test_domain_fakes import (
+from tests.support.fakes import (
     FakeLedger,
     adopted_resolution,
     filed_matter,

@@ -1,3 +1,3 @@
-from .cli import main
+from ledger.entrypoints.cli.main import main
 
 main()

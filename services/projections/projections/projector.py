@@ -11,26 +11,20 @@ PostgreSQL a rebuild makes its facts inside the database (``setbased``: the same
 """
 from __future__ import annotations
 
-import json
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import nullcontext
-from functools import lru_cache, partial
-from typing import Any, Callable
+from functools import partial
+from typing import Callable
 
-from sqlalchemy import func, select
-from sqlalchemy.engine import Engine
+from ledger.adapters.sql.event_store import EventStore
+from ledger.adapters.sql.feed import Feed
+from ledger.runtime import cyclic_gc_paused
+from projections.facts import Fact, facts_of_records
+from projections.store import read_model as store
+from projections.store import setbased
 
-from ledger.adapters.store import Ledger, engine_of, events_table
-from ledger.adapters.tables import entries
-from ledger.records import decode_state, event_type_from_topic
-
-from . import setbased, store
-from .facts import Fact, facts_of_records
-
-_JSON = json.JSONDecoder()
 Progress = Callable[[int, int], None]
 """progress(done_position, last_position) after each batch."""
 
@@ -38,17 +32,16 @@ Progress = Callable[[int, int], None]
 class Projector:
     """Keeps the facts read model up to date with the ledger."""
 
-    def __init__(self, ledger: Ledger, page: int = 5000, rebuild_page: int = 250_000) -> None:
+    def __init__(self, ledger: EventStore, page: int = 5000, rebuild_page: int = 250_000) -> None:
         """``page``: events per batch when following; ``rebuild_page``: positions per batch of a set-based rebuild."""
-        self.engine: Engine = engine_of(ledger)
         self.feed = Feed(ledger)
+        self.engine = self.feed.engine
         self.page = page
         self.rebuild_page = rebuild_page
         store.ensure_control(self.engine)
 
     def last_position(self) -> int:
-        with self.engine.connect() as conn:
-            return int(conn.execute(select(func.max(entries.c.position))).scalar() or 0)
+        return self.feed.last_position()
 
     def catch_up(self, generation: int, progress: Progress | None = None, max_batches: int | None = None) -> int:
         """Project every record after the generation's tracking position; return how many.
@@ -105,7 +98,7 @@ class Projector:
             generation = store.unfinished_generation(conn)
         if generation is None:
             generation = store.start_generation(self.engine)
-        with store.cyclic_gc_paused():
+        with cyclic_gc_paused():
             if self.feed.as_text:
                 done = self.catch_up_set_based(generation, progress, max_batches)
             else:
@@ -151,7 +144,7 @@ class Projector:
     def _write_range(self, generation: int, after: int, upto: int) -> int:
         """The facts of ``after < position <= upto`` in one transaction; returns the events in the range."""
         table = store.facts_table(generation, indexed=False).name
-        events, entries_name = self.feed.events.name, entries.name
+        events, entries_name = self.feed.events.name, self.feed.entries_name
         with self.engine.begin() as conn:
             setbased.insert_facts(conn, table, events, entries_name, after, upto)
             irregular = [self.feed._record(*row) for row in setbased.irregular_rows(conn, events, entries_name, after, upto)]
@@ -171,72 +164,6 @@ class Projector:
                 stop.wait(max(0.0, poll_seconds - (time.monotonic() - started)))
 
 
-class Feed:
-    """The global feed as ``facts_of`` reads it: every record's position, CO, type, envelope fields and data.
-
-    The same values as ``ledger.reading.Reader.records`` (decoded from the stored bytes as written),
-    without what the facts do not use (event id, actor); cheaper to read in bulk.
-    """
-
-    def __init__(self, ledger: Ledger) -> None:
-        self.ledger = ledger
-        self.engine: Engine = engine_of(ledger)
-        events = events_table(ledger)
-        mapper = ledger.mapper
-        self.as_text = self.engine.dialect.name == "postgresql" and not mapper.cipher and not mapper.compressor
-        state = func.convert_from(events.c.state, "UTF8") if self.as_text else events.c.state
-        self.query = (
-            select(events.c.id, events.c.topic, state.label("state"))
-            .join(entries, entries.c.position == events.c.id)
-        )
-        self.events = events
-
-    def records(self, after: int, limit: int) -> list[dict[str, Any]]:
-        """The records after position ``after``, at most ``limit``, in log order."""
-        return [self._record(*row) for row in self._rows(after, limit)]
-
-    def pages(self, after: int, limit: int, pool: ThreadPoolExecutor | None = None) -> Iterator[list[dict[str, Any]]]:
-        """Every record after ``after`` in pages of ``limit`` (keyset); with a pool, the next page is read ahead."""
-        pending = pool.submit(self._rows, after, limit) if pool is not None else None
-        while True:
-            rows = pending.result() if pending is not None else self._rows(after, limit)
-            if not rows:
-                return
-            after = rows[-1][0]
-            if pool is not None:
-                pending = pool.submit(self._rows, after, limit)
-            yield [self._record(*row) for row in rows]
-
-    def _rows(self, after: int, limit: int) -> list[Any]:
-        # The bound on both sides of the join keeps each page's cost flat (else a merge join walks the
-        # index entries from position 0 on every page).
-        query = (self.query.where(self.events.c.id > after, entries.c.position > after)
-                 .order_by(self.events.c.id).limit(limit))
-        with self.engine.connect() as conn:
-            return list(conn.execute(query).tuples())
-
-    def _record(self, position: int, topic: str, stored: Any) -> dict[str, Any]:
-        state = self._decode(stored)
-        envelope = state["envelope"]
-        return {"position": position, "org_id": envelope["org_id"], "type": _type_of(topic),
-                "entity_id": envelope["entity_id"], "effective_date": envelope["effective_date"],
-                "recorded_at": state["timestamp"].isoformat(), "flags": envelope.get("flags", []),
-                "data": state["data"]}
-
-    def _decode(self, stored: Any) -> dict[str, Any]:
-        """``records.decode_state``; a state whose only transcoded value is its timestamp is decoded directly."""
-        if not self.as_text:
-            return decode_state(self.ledger.mapper, stored if isinstance(stored, bytes) else bytes(stored))
-        names = getattr(self.ledger.mapper.transcoder, "names", None)
-        if names is not None and stored.count('"_type_"') == 1 and "\\u" not in stored:
-            state, end = _JSON.raw_decode(stored)
-            stamp = state.get("timestamp") if end == len(stored) and isinstance(state, dict) else None
-            if isinstance(stamp, dict) and len(stamp) == 2 and stamp.get("_type_") in names and "_data_" in stamp:
-                state["timestamp"] = names[stamp["_type_"]].decode(stamp["_data_"])
-                return state
-        return decode_state(self.ledger.mapper, stored.encode("utf-8"))
-
-
 def _done(call: Callable[[], None]) -> Future[None]:
     """Run ``call`` now; its outcome as a finished future (the path without helper threads)."""
     future: Future[None] = Future()
@@ -245,8 +172,3 @@ def _done(call: Callable[[], None]) -> Future[None]:
     except BaseException as exc:  # re-raised by future.result(), as from a thread
         future.set_exception(exc)
     return future
-
-
-@lru_cache(maxsize=1024)
-def _type_of(topic: str) -> str:
-    return event_type_from_topic(topic)

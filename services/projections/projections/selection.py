@@ -24,11 +24,10 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from ledger.domain.periods import Period
-
-from .facts import Fact
-from .views.assets import ASSET_TYPES
-from .views.compliance import COMPLIANCE_KINDS
-from .views.leasing import LEASE_TYPES
+from projections.facts import Fact
+from projections.views.assets import ASSET_TYPES
+from projections.views.compliance import COMPLIANCE_KINDS
+from projections.views.leasing import LEASE_TYPES
 
 ORG_TYPES = ("OrganizationRegistered", "MajorMatterPolicySet", "QualificationCutoffSet")
 """Event types whose facts hold the CO's settings (read from the whole prefix)."""

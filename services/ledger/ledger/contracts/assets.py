@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from .base import EntityId, Payload, Text
-from .major_matters import NonNegativeMoney
+from ledger.contracts.base import EntityId, Payload, Text
+from ledger.contracts.major_matters import NonNegativeMoney
 
 AssetCategory = Literal["fixed_asset", "resource", "fund"]
 """fixed_asset 固定资产 (buildings, shop fronts, markets), resource 资源性资产 (land, ponds, forest), fund 资金 (cash, bank)."""

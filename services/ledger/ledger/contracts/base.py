@@ -25,13 +25,15 @@ from pydantic import (
 from pydantic.json_schema import WithJsonSchema
 
 
-
 def _stored(info: ValidationInfo | SerializationInfo) -> bool:
     return bool(info.context and info.context.get("stored"))
 
 
 def _validate_money(value: Any, handler: Any, info: ValidationInfo) -> int:
-    from ..domain.money import MoneyFormatError, parse_yuan  # here: domain/__init__ imports the contracts
+    from ledger.domain.money import (  # here: domain/__init__ imports the contracts
+        MoneyFormatError,
+        parse_yuan,
+    )
 
     if _stored(info) and isinstance(value, int) and not isinstance(value, bool):
         return value
@@ -42,7 +44,7 @@ def _validate_money(value: Any, handler: Any, info: ValidationInfo) -> int:
 
 
 def _serialize_money(value: int, info: SerializationInfo) -> int | str:
-    from ..domain.money import format_fen
+    from ledger.domain.money import format_fen
 
     return value if _stored(info) else format_fen(value)
 

@@ -5,8 +5,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from .audit import Adjustment
-from .base import EntityId, Payload, PositiveMoney, Text
+from ledger.contracts.auditing import Adjustment
+from ledger.contracts.base import EntityId, Payload, PositiveMoney, Text
 
 
 class VoucherLine(Payload):

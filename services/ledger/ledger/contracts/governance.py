@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from .base import EntityId, Payload, Text
+from ledger.contracts.base import EntityId, Payload, Text
 
 Body = Literal["congress", "representatives", "board", "supervisory"]
 """congress 成员大会 (all members), representatives 成员代表大会/村民代表会议, board 理事会, supervisory 监事会."""

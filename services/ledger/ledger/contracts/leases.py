@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from .base import EntityId, Payload, PositiveMoney, Text
-from .major_matters import NonNegativeMoney
+from ledger.contracts.base import EntityId, Payload, PositiveMoney, Text
+from ledger.contracts.major_matters import NonNegativeMoney
 
 RentPeriod = Literal["monthly", "quarterly", "yearly"]
 

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from .base import EntityId, Money, Payload, Text
+from ledger.contracts.base import EntityId, Money, Payload, Text
 
 NonNegativeMoney = Annotated[Money, Field(ge=0)]
 

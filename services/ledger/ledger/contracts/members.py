@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .base import EntityId, Payload, Text
+from ledger.contracts.base import EntityId, Payload, Text
 
 QualificationBasis = Literal[
     "household_registration", "birth", "marriage", "adoption", "nominal_registration", "moved_away", "other"

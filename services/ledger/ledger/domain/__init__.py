@@ -3,16 +3,16 @@
 Importing this package imports every domain module, so the catalogue
 (``catalog.CATALOG``, ``catalog.DERIVED``) is complete.
 """
-from . import (  # noqa: F401  (imported for their registrations)
-    organization,
-    governance,
-    major_matters,
+from ledger.domain import (  # noqa: F401  (imported for their registrations)
     assets,
-    leases,
-    rents,
-    tenders,
-    members,
+    audit,
     books,
     distribution,
-    audit,
+    governance,
+    leases,
+    major_matters,
+    members,
+    organization,
+    rents,
+    tenders,
 )

@@ -10,7 +10,7 @@ from typing import Any, cast
 
 from eventsourcing.domain import event
 
-from ..contracts.assets import (
+from ledger.contracts.assets import (
     AssetDisposed,
     AssetRegistered,
     AssetRevalued,
@@ -18,11 +18,11 @@ from ..contracts.assets import (
     InventoryBatchOpened,
     InventoryPublished,
 )
-from .catalog import Context, EventType, Flag, register
-from .entity import Entity
-from .errors import RuleViolation
-from .major_matters import check_major_matter
-from .money import format_fen
+from ledger.domain.catalog import Context, EventType, Flag, register
+from ledger.domain.entity import Entity
+from ledger.domain.errors import RuleViolation
+from ledger.domain.major_matters import check_major_matter
+from ledger.domain.money import format_fen
 
 
 class InventoryBatch(Entity):

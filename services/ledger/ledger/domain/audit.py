@@ -5,10 +5,11 @@ from typing import Any, cast
 
 from eventsourcing.domain import event
 
-from ..contracts.audit import FindingRecorded, FindingRectified, PeriodClosed
-from .catalog import Context, EventType, register
-from .entity import Entity
-from .errors import Conflict, RuleViolation
+from ledger.contracts.auditing import FindingRecorded, FindingRectified, PeriodClosed
+from ledger.domain.catalog import Context, EventType, register
+from ledger.domain.entity import Entity
+from ledger.domain.errors import Conflict, RuleViolation
+from ledger.domain.periods import Period
 
 
 def period_entity_id(period: str) -> str:
@@ -68,7 +69,15 @@ def _rectify(ctx: Context, entity: Entity | None, envelope: dict[str, Any], p: F
     return finding
 
 
+def _closed_period_row(record: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A close adds its period to the CO's closed periods (what ``refuse_if_closed`` reads)."""
+    period = Period.parse(record["data"]["period"])
+    return "closed_period", {"period": str(period), "start_date": period.start.isoformat(),
+                             "end_date": period.end.isoformat()}
+
+
 register(EventType("PeriodClosed", AuditPeriod, PeriodClosed, _close, creates=True, author="auditor",
+                   registers=_closed_period_row,
                    description="An auditor closes a period; later appends dated inside it are refused."))
 register(EventType("FindingRecorded", Finding, FindingRecorded, _record, creates=True, author="auditor",
                    references={"subject_ids": "*"}, description="An audit finding about a period."))

@@ -10,12 +10,12 @@ from typing import Any, cast
 
 from eventsourcing.domain import event
 
-from ..contracts.books import VoucherPosted, VoucherReversed
-from .catalog import Context, EventType, register
-from .chart import CHART
-from .entity import Entity
-from .errors import RuleViolation
-from .money import format_fen
+from ledger.contracts.books import VoucherPosted, VoucherReversed
+from ledger.domain.catalog import Context, EventType, register
+from ledger.domain.chart import CHART
+from ledger.domain.entity import Entity
+from ledger.domain.errors import RuleViolation
+from ledger.domain.money import format_fen
 
 OTHER_SIDE = {"debit": "credit", "credit": "debit"}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Protocol
 
-from .entity import Entity
+from ledger.domain.entity import Entity
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,14 @@ class EventType:
     description: str = ""
     author: str = "cooperative"
     """Who appends it: cooperative (through /events), auditor (close, findings) or admin (registration)."""
+    registers: Callable[[dict[str, Any]], tuple[str, dict[str, Any]]] | None = None
+    """For types that add a row to a registry the ledger keeps beside the events: record (stored form) ->
+    (registry name, row). Registries: ``organization`` (name, street), ``closed_period`` (period, dates)."""
+
+    @property
+    def creates_organization(self) -> bool:
+        """The event that brings a CO into the ledger needs no registered CO before it."""
+        return self.creates and self.entity.KIND == "organization"
 
 
 CATALOG: dict[str, EventType] = {}
@@ -92,7 +100,5 @@ def load_catalog() -> dict[str, EventType]:
     """Import every domain module so that each has registered its types; return the catalogue."""
     import importlib
 
-    importlib.import_module("ledger.domain")
-    importlib.import_module("ledger.domain.organization")
-    importlib.import_module("ledger.domain.audit")
+    importlib.import_module("ledger.domain")  # its __init__ imports every domain module
     return CATALOG

@@ -10,13 +10,13 @@ from typing import Any, cast
 
 from eventsourcing.domain import event
 
-from ..contracts.distribution import DistributionDeclared, DividendPaid
-from .catalog import Context, EventType, register
-from .entity import Entity
-from .errors import RuleViolation
-from .governance import resolution_problem
-from .members import shares_held
-from .money import format_fen
+from ledger.contracts.distribution import DistributionDeclared, DividendPaid
+from ledger.domain.catalog import Context, EventType, register
+from ledger.domain.entity import Entity
+from ledger.domain.errors import RuleViolation
+from ledger.domain.governance import resolution_problem
+from ledger.domain.members import shares_held
+from ledger.domain.money import format_fen
 
 
 class Distribution(Entity):

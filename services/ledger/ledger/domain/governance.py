@@ -11,11 +11,11 @@ from typing import Any, cast
 
 from eventsourcing.domain import event
 
-from ..contracts.governance import BODY_NAMES, MeetingConvened, MotionVoted
-from .catalog import Context, EventType, register, register_derived
-from .entity import Entity
-from .errors import RuleViolation
-from .organization import Organization
+from ledger.contracts.governance import BODY_NAMES, MeetingConvened, MotionVoted
+from ledger.domain.catalog import Context, EventType, register, register_derived
+from ledger.domain.entity import Entity
+from ledger.domain.errors import RuleViolation
+from ledger.domain.organization import Organization
 
 DECIDING_BODIES = ("congress", "representatives")
 """Bodies competent for major matters and for member qualification (成员大会, 成员代表大会)."""

@@ -11,14 +11,26 @@ from typing import Any, cast
 
 from eventsourcing.domain import event
 
-from ..contracts.leases import LeaseAmended, LeaseRenewed, LeaseSigned, LeaseTerminated
-from .assets import Asset, refuse_if_disposed
-from .catalog import Context, EventType, Flag, register
-from .entity import Entity
-from .errors import RuleViolation
-from .major_matters import check_major_matter
-from .money import format_fen
-from .rent import PERIOD_NAMES, LeaseTerms, annual, below_annual, periods_in, schedule_value
+from ledger.contracts.leases import (
+    LeaseAmended,
+    LeaseRenewed,
+    LeaseSigned,
+    LeaseTerminated,
+)
+from ledger.domain.assets import Asset, refuse_if_disposed
+from ledger.domain.catalog import Context, EventType, Flag, register
+from ledger.domain.entity import Entity
+from ledger.domain.errors import RuleViolation
+from ledger.domain.major_matters import check_major_matter
+from ledger.domain.money import format_fen
+from ledger.domain.rent_schedule import (
+    PERIOD_NAMES,
+    LeaseTerms,
+    annual,
+    below_annual,
+    periods_in,
+    schedule_value,
+)
 
 
 def amended_schedule(schedule: list[dict[str, Any]], applies_from: str, rent: dict[str, Any]) -> list[dict[str, Any]]:

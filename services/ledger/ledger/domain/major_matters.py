@@ -11,13 +11,13 @@ from typing import Any, cast
 
 from eventsourcing.domain import event
 
-from ..contracts.major_matters import MajorMatterFiled, MajorMatterReported
-from .catalog import Context, EventType, Flag, register
-from .entity import Entity
-from .errors import RuleViolation
-from .governance import resolution_problem
-from .money import format_fen
-from .organization import Organization
+from ledger.contracts.major_matters import MajorMatterFiled, MajorMatterReported
+from ledger.domain.catalog import Context, EventType, Flag, register
+from ledger.domain.entity import Entity
+from ledger.domain.errors import RuleViolation
+from ledger.domain.governance import resolution_problem
+from ledger.domain.money import format_fen
+from ledger.domain.organization import Organization
 
 
 class MajorMatter(Entity):

@@ -11,18 +11,18 @@ from typing import Any, cast
 
 from eventsourcing.domain import event
 
-from ..contracts.members import (
+from ledger.contracts.members import (
     SPECIAL_CASES,
     MemberQualified,
     MemberRecordCorrected,
     SharesAllotted,
     SharesTransferred,
 )
-from .catalog import Context, EventType, register
-from .entity import Entity
-from .errors import RuleViolation
-from .governance import resolution_problem
-from .organization import Organization
+from ledger.domain.catalog import Context, EventType, register
+from ledger.domain.entity import Entity
+from ledger.domain.errors import RuleViolation
+from ledger.domain.governance import resolution_problem
+from ledger.domain.organization import Organization
 
 
 class Member(Entity):

@@ -1,51 +1,20 @@
 """The collective economic organization (CO) itself: registration, policy, cut-off date."""
 from __future__ import annotations
 
-from datetime import date
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 from eventsourcing.domain import event
-from pydantic import Field
 
-from ..contracts.base import Money, Payload, Text
-from ..contracts.governance import BODY_NAMES, DEFAULT_RULES, GoverningBodyElected
-from .catalog import Context, EventType, register
-from .entity import Entity
-from .errors import RuleViolation
-
-DEFAULT_THRESHOLD_FEN = 3_000_000
-"""30,000 yuan: leases and tenders at or above it are major matters (重大事项)."""
-
-
-class MajorMatterPolicy(Payload):
-    """Which matters must be decided by resolution and filed with the street (重大事项报备)."""
-
-    threshold: Money = Field(default=DEFAULT_THRESHOLD_FEN, description="At or above: a major matter.")
-    matter_codes: list[Text] = Field(default_factory=list, description="The CO's list of major-matter codes.")
-    mode: Literal["reject", "flag"] = Field(
-        default="reject", description="reject: refuse a major matter without resolution and filing; flag: store and list it."
-    )
-
-
-class OrganizationRegistered(Payload):
-    """A CO joins the ledger (registered by an admin)."""
-
-    name: Text
-    street: Text = Field(description="The street or township office that audits it (街道).")
-    qualification_cutoff: date = Field(description="Cut-off date of member qualification (股东资格认定基准日).")
-    policy: MajorMatterPolicy = Field(default_factory=MajorMatterPolicy)
-
-
-class MajorMatterPolicySet(Payload):
-    """The CO changes its major-matter policy."""
-
-    policy: MajorMatterPolicy
-
-
-class QualificationCutoffSet(Payload):
-    """The CO sets (or corrects) its member-qualification cut-off date."""
-
-    qualification_cutoff: date
+from ledger.contracts.governance import BODY_NAMES, DEFAULT_RULES, GoverningBodyElected
+from ledger.contracts.organization import (
+    DEFAULT_THRESHOLD_FEN,
+    MajorMatterPolicySet,
+    OrganizationRegistered,
+    QualificationCutoffSet,
+)
+from ledger.domain.catalog import Context, EventType, register
+from ledger.domain.entity import Entity
+from ledger.domain.errors import RuleViolation
 
 
 class Organization(Entity):
@@ -130,7 +99,13 @@ def _elect(ctx: Context, org: Entity | None, envelope: dict[str, Any], p: Govern
     return cast(Organization, org)
 
 
+def _organization_row(record: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A registration adds the CO to the ledger's registry of organizations (name, street)."""
+    return "organization", {"name": record["data"]["name"], "street": record["data"]["street"]}
+
+
 register(EventType("OrganizationRegistered", Organization, OrganizationRegistered, _register, creates=True, author="admin",
+                   registers=_organization_row,
                    description="A CO joins the ledger; only through POST /v1/orgs (admin)."))
 register(EventType("MajorMatterPolicySet", Organization, MajorMatterPolicySet, _set_policy,
                    description="The CO's major-matter threshold, list of matter codes and mode."))

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from ..contracts.leases import RentInvoiced, RentReceived
-from .catalog import Context, EventType, register
-from .entity import Entity
-from .errors import RuleViolation
-from .leases import Lease
-from .money import format_fen
+from ledger.contracts.leases import RentInvoiced, RentReceived
+from ledger.domain.catalog import Context, EventType, register
+from ledger.domain.entity import Entity
+from ledger.domain.errors import RuleViolation
+from ledger.domain.leases import Lease
+from ledger.domain.money import format_fen
 
 
 def _invoice(ctx: Context, entity: Entity | None, envelope: dict[str, Any], p: RentInvoiced) -> Entity:

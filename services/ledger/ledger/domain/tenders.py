@@ -5,10 +5,10 @@ from typing import Any
 
 from eventsourcing.domain import event
 
-from ..contracts.leases import TenderAwarded
-from .catalog import Context, EventType, register
-from .entity import Entity
-from .major_matters import check_major_matter
+from ledger.contracts.leases import TenderAwarded
+from ledger.domain.catalog import Context, EventType, register
+from ledger.domain.entity import Entity
+from ledger.domain.major_matters import check_major_matter
 
 
 class Tender(Entity):

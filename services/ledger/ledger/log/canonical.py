@@ -13,5 +13,6 @@ def canonical_json(value: Any) -> bytes:
     )
 
 
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def canonical_sha256(value: Any) -> str:
+    """The hex SHA-256 of ``canonical_json(value)``: the hash every view answer and request carries."""
+    return hashlib.sha256(canonical_json(value)).hexdigest()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .notes import Signer, generate_signer, signer_from_key_string
+from ledger.log.notes import Signer, generate_signer, signer_from_key_string
 
 
 def load_or_create_signer(path: Path, name: str) -> Signer:

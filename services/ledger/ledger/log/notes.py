@@ -15,9 +15,12 @@ from datetime import datetime
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization as ser
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
 
-from .merkle import HASH_SIZE, verify_inclusion
+from ledger.log.merkle import HASH_SIZE, verify_inclusion
 
 ALG_ED25519 = b"\x01"
 SIG_PREFIX = "\u2014 "  # EM DASH, SPACE

@@ -1,31 +1,21 @@
-"""Proofs over a CO's Merkle log, read from SQL: inclusion, consistency, roots, issued checkpoints.
+"""Proofs of a CO's log as values: a leaf with both of its hashes, an inclusion, a consistency proof.
 
-Proofs are assembled from the stored complete-subtree nodes (``ledger_log_nodes``, written at
-append time and never changed): one query for a proof at any size up to the log's, a few for the
-many proofs of a dossier. The leaf itself is not taken on trust: every leaf returned is hashed
-again from the event's bytes as they are stored now (``Leaf.leaf_hash``) and shown beside the hash
-the log committed to at append time (``Leaf.logged_leaf_hash``). The two differ only if a stored
-event was changed behind the ledger's back; its proof then no longer verifies for the current
-bytes, and the answer says so.
-
-Signed checkpoints: the ledger signs one per append batch and keeps them all in
-``ledger_checkpoints``. A proof at a size where one was issued carries that signed note; at any
-other size it carries the root hash alone (computable from the nodes, but signed by nobody).
+Storage assembles them (``adapters/sql/proofs``); the dossier and the API present them.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from ledger.log import merkle, notes
 
-from ..adapters.tables import checkpoints, entries
-from ..domain.errors import NotFound, RuleViolation
-from ..reading import Reader
-from ..records import decode_state, leaf_hash_of, record_from_stored
-from . import merkle, notes, tlog
+
+class MissingCheckpoint(LookupError):
+    """No checkpoint was signed at this tree size (a tlog-proof needs one)."""
+
+    def __init__(self, tree_size: int) -> None:
+        super().__init__(f"no checkpoint was signed at tree size {tree_size}")
+        self.tree_size = tree_size
 
 
 @dataclass(frozen=True)
@@ -67,9 +57,7 @@ class Inclusion:
     def tlog_proof(self) -> str:
         """The proof as c2sp.org/tlog-proof@v1 text; needs a checkpoint signed at this tree size."""
         if self.checkpoint is None:
-            raise NotFound("checkpoint-issued", f"no checkpoint was signed at tree size {self.tree_size}; a "
-                           "tlog-proof needs one (ask at the size of an append receipt or the latest)",
-                           tree_size=self.tree_size)
+            raise MissingCheckpoint(self.tree_size)
         return notes.format_tlog_proof(self.leaf.leaf_index, self.proof, self.checkpoint)
 
 
@@ -84,172 +72,3 @@ class Consistency:
     second_root: bytes
     first_checkpoint: str | None
     second_checkpoint: str | None
-
-
-class LogProofs:
-    """Read-side of the CO logs: heads, issued checkpoints, leaves and proofs."""
-
-    def __init__(self, reader: Reader) -> None:
-        self.reader = reader
-        self.engine = reader.engine
-
-    def head(self, org_id: str, session: Session | None = None) -> tlog.Head:
-        """The CO's log as it stands; NotFound when nothing was ever logged for it."""
-        if session is None:
-            with Session(self.engine) as own:
-                return self.head(org_id, own)
-        head = tlog.read_head(session, org_id)
-        if head.size == 0:
-            raise NotFound("log-exists", f"{org_id} has no log (no event was ever appended)", org_id=org_id)
-        return head
-
-    def checkpoint(self, org_id: str, tree_size: int | None = None) -> tuple[int, str]:
-        """The latest signed checkpoint, or the one issued at ``tree_size``: (size, signed note)."""
-        head = self.head(org_id)
-        size = head.size if tree_size is None else self._within(head, tree_size)
-        with Session(self.engine) as session:
-            note = _issued(session, org_id, size, head)
-        if note is None:
-            raise NotFound("checkpoint-issued", f"{org_id}: no checkpoint was signed at tree size {size}",
-                           org_id=org_id, tree_size=size)
-        return size, note
-
-    def checkpoints(self, org_id: str, upto: int) -> list[tuple[int, str]]:
-        """Every checkpoint signed for the CO up to size ``upto``, smallest first."""
-        with Session(self.engine) as session:
-            rows = session.execute(select(checkpoints.c.size, checkpoints.c.note).where(
-                checkpoints.c.org_id == org_id, checkpoints.c.size <= upto).order_by(checkpoints.c.size)).all()
-            head = tlog.read_head(session, org_id)
-        issued = [(int(size), note) for size, note in rows]
-        if head.checkpoint and head.size <= upto and all(size != head.size for size, _ in issued):
-            issued.append((head.size, head.checkpoint))  # a log started before checkpoints were kept
-        return issued
-
-    def leaves(self, org_id: str, tree_size: int, *, leaf_index: int | None = None,
-               entity_ids: list[str] | None = None, after: int = -1, limit: int | None = None,
-               session: Session | None = None) -> list[Leaf]:
-        """Leaves below ``tree_size`` in log order, hashed again from the stored bytes, optionally filtered."""
-        events = self.reader.events
-        query = (
-            select(entries.c.leaf_index, entries.c.leaf_hash, events.c.id, events.c.originator_id,
-                   events.c.originator_version, events.c.topic, events.c.state)
-            .join(events, events.c.id == entries.c.position)
-            .where(entries.c.org_id == org_id, entries.c.leaf_index < tree_size, entries.c.leaf_index > after)
-            .order_by(entries.c.leaf_index)
-        )
-        if leaf_index is not None:
-            query = query.where(entries.c.leaf_index == leaf_index)
-        if entity_ids is not None:
-            query = query.where(entries.c.entity_id.in_(entity_ids))
-        if limit is not None:
-            query = query.limit(limit)
-        if session is not None:
-            return [self._leaf(row) for row in session.execute(query)]
-        with self.engine.connect() as conn:
-            return [self._leaf(row) for row in conn.execute(query)]
-
-    def iter_leaves(self, org_id: str, tree_size: int, page: int = 2000) -> Iterator[Leaf]:
-        """Every leaf below ``tree_size``, streamed page by page."""
-        after = -1
-        while True:
-            batch = self.leaves(org_id, tree_size, after=after, limit=page)
-            yield from batch
-            if len(batch) < page:
-                return
-            after = batch[-1].leaf_index
-
-    def inclusion(self, org_id: str, leaf_index: int, tree_size: int | None = None) -> Inclusion:
-        """Inclusion proof of one leaf at ``tree_size`` (default: the latest checkpoint); one connection, four queries."""
-        with Session(self.engine) as session:
-            head = self.head(org_id, session)
-            size = head.size if tree_size is None else self._within(head, tree_size)
-            if not 0 <= leaf_index < size:
-                raise RuleViolation("leaf-index-within-tree", f"leaf_index {leaf_index} is not in a tree of size "
-                                    f"{size}", leaf_index=leaf_index, tree_size=size)
-            (leaf,) = self.leaves(org_id, size, leaf_index=leaf_index, session=session)
-            return self._inclusions(session, org_id, [leaf], size, head)[0]
-
-    def inclusions(self, org_id: str, leaves: list[Leaf], tree_size: int, head: tlog.Head) -> list[Inclusion]:
-        """Inclusion proofs of several leaves against one tree size (one checkpoint, one root)."""
-        with Session(self.engine) as session:
-            return self._inclusions(session, org_id, leaves, tree_size, head)
-
-    def _inclusions(self, session: Session, org_id: str, leaves: list[Leaf], tree_size: int,
-                    head: tlog.Head) -> list[Inclusion]:
-        store = _prefetched(tlog.SqlNodeStore(session, org_id), [leaf.leaf_index for leaf in leaves], tree_size)
-        note = _issued(session, org_id, tree_size, head)
-        root = merkle.root_at(store, tree_size)
-        return [Inclusion(leaf, tree_size, merkle.inclusion_proof(store, leaf.leaf_index, tree_size), root, note)
-                for leaf in leaves]
-
-    def consistency(self, org_id: str, first: int, second: int | None = None) -> Consistency:
-        """Consistency proof between the trees of size ``first`` and ``second`` (default: the latest)."""
-        with Session(self.engine) as session:
-            head = self.head(org_id, session)
-            second = head.size if second is None else self._within(head, second)
-            if not 0 < first <= second:
-                raise RuleViolation("consistency-sizes-ordered", f"a consistency proof needs 0 < first <= second; "
-                                    f"got first={first}, second={second}", first=first, second=second)
-            store = _prefetched_consistency(tlog.SqlNodeStore(session, org_id), first, second)
-            return Consistency(first, second, merkle.consistency_proof(store, first, second),
-                               merkle.root_at(store, first), merkle.root_at(store, second),
-                               _issued(session, org_id, first, head), _issued(session, org_id, second, head))
-
-    @staticmethod
-    def _within(head: tlog.Head, tree_size: int) -> int:
-        if not 0 < tree_size <= head.size:
-            raise RuleViolation("tree-size-within-log", f"tree_size {tree_size} is not in 1..{head.size}, the sizes "
-                                "this CO's log has had", tree_size=tree_size, log_size=head.size)
-        return tree_size
-
-    def _leaf(self, row: Any) -> Leaf:
-        state = row.state if isinstance(row.state, bytes) else bytes(row.state)
-        record = record_from_stored(row.id, row.originator_id, row.originator_version, row.topic,
-                                    decode_state(self.reader.ledger.mapper, state))
-        return Leaf(int(row.leaf_index), record, leaf_hash_of(record), bytes(row.leaf_hash))
-
-
-class _KeyRecorder:
-    """A node store that answers every key with zeros and remembers the keys it was asked for."""
-
-    def __init__(self) -> None:
-        self.keys: set[tuple[int, int]] = set()
-
-    def get_nodes(self, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
-        wanted = list(keys)
-        self.keys.update(wanted)
-        return {key: bytes(merkle.HASH_SIZE) for key in wanted}
-
-
-def _prefetched(store: tlog.SqlNodeStore, indexes: list[int], tree_size: int) -> merkle.InMemoryNodeStore:
-    """The nodes the root and the inclusion proofs of ``indexes`` need, fetched in a few queries."""
-    recorder = _KeyRecorder()
-    merkle.root_at(recorder, tree_size)
-    for index in indexes:
-        merkle.inclusion_proof(recorder, index, tree_size)
-    memory = merkle.InMemoryNodeStore()
-    memory.nodes.update(store.get_nodes(recorder.keys))
-    return memory
-
-
-def _prefetched_consistency(store: tlog.SqlNodeStore, first: int, second: int) -> merkle.InMemoryNodeStore:
-    """The nodes of a consistency proof and of both roots, fetched in one query."""
-    recorder = _KeyRecorder()
-    merkle.consistency_proof(recorder, first, second)
-    merkle.root_at(recorder, first)
-    merkle.root_at(recorder, second)
-    memory = merkle.InMemoryNodeStore()
-    memory.nodes.update(store.get_nodes(recorder.keys))
-    return memory
-
-
-def _issued(session: Session, org_id: str, size: int, head: tlog.Head) -> str | None:
-    """The checkpoint signed at exactly ``size``, if the ledger issued one.
-
-    The head holds the latest (also for a log started before checkpoints were kept), so asking at the
-    head's size needs no query.
-    """
-    if size == head.size:
-        return head.checkpoint
-    return session.execute(select(checkpoints.c.note).where(
-        checkpoints.c.org_id == org_id, checkpoints.c.size == size)).scalar()

@@ -9,7 +9,7 @@ Entity ids (pinyin initials): ZC asset (资产), QC inventory batch (清产), GD
 HY meeting (会议), JY resolution (决议), BB major-matter report (报备), HT lease (合同), ZB tender (招标),
 PZ voucher (凭证), FP distribution (分配), FH dividend (分红).
 """
-from .plan import CountyPlan, plan_county
-from .writer import Tally, write_county
+from ledger.seed.plan import CountyPlan, plan_county
+from ledger.seed.writer import Tally, write_county
 
 __all__ = ["CountyPlan", "Tally", "plan_county", "write_county"]

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ..contracts.governance import DEFAULT_RULES
-from ..domain.governance import required
-from .chronicle import Chronicle, days, yuan
+from ledger.contracts.governance import DEFAULT_RULES
+from ledger.domain.governance import required
+from ledger.seed.chronicle import Chronicle, days, yuan
 
 
 def needed(body: str, seats: int, major: bool) -> tuple[int, int]:

@@ -10,12 +10,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from .approvals import Approvals, convene
-from .chronicle import HISTORY_END, THRESHOLD_FEN, YEARS, Chronicle, days, month_label, yuan
-from .founding import Asset
-from .members import Member
-from .names import CONTRACTOR_TRADES, EXPENSES, FIRM_WORDS, TENDER_PROJECTS
-from .plan import CoPlan, apportion
+from ledger.seed.approvals import Approvals, convene
+from ledger.seed.chronicle import (
+    HISTORY_END,
+    THRESHOLD_FEN,
+    YEARS,
+    Chronicle,
+    days,
+    month_label,
+    yuan,
+)
+from ledger.seed.founding import Asset
+from ledger.seed.members import Member
+from ledger.seed.names import CONTRACTOR_TRADES, EXPENSES, FIRM_WORDS, TENDER_PROJECTS
+from ledger.seed.plan import CoPlan, apportion
 
 
 def post_expenses(chronicle: Chronicle, co: CoPlan, year: int) -> None:

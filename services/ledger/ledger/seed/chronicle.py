@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from ..appending import EventRequest
-from ..domain.money import format_fen
-from .names import GIVEN, SURNAMES
+from ledger.application.append import EventRequest
+from ledger.domain.money import format_fen
+from ledger.seed.names import GIVEN, SURNAMES
 
 HISTORY_START = date(2023, 1, 1)
 HISTORY_END = date(2025, 12, 31)

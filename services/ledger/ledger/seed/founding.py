@@ -9,10 +9,10 @@ import random
 from dataclasses import dataclass
 from datetime import date
 
-from ..appending import EventRequest
-from .chronicle import HISTORY_START, Chronicle, Line, days, person, yuan
-from .names import BEARINGS, MATTER_CODES, ROADS
-from .plan import KIND, AssetPlan, CoPlan
+from ledger.application.append import EventRequest
+from ledger.seed.chronicle import HISTORY_START, Chronicle, Line, days, person, yuan
+from ledger.seed.names import BEARINGS, MATTER_CODES, ROADS
+from ledger.seed.plan import KIND, AssetPlan, CoPlan
 
 TERM_DAYS = 5 * 365
 """Governing bodies serve five years."""

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import random
 
-from .approvals import Approvals
-from .books import award_tenders, distribute, post_expenses
-from .chronicle import YEARS, Chronicle
-from .founding import elect_bodies, found, open_books
-from .leasing import Leasing
-from .members import correct_names, pass_on_shares, qualify
-from .plan import CoPlan
+from ledger.seed.approvals import Approvals
+from ledger.seed.books import award_tenders, distribute, post_expenses
+from ledger.seed.chronicle import YEARS, Chronicle
+from ledger.seed.founding import elect_bodies, found, open_books
+from ledger.seed.leasing import Leasing
+from ledger.seed.members import correct_names, pass_on_shares, qualify
+from ledger.seed.plan import CoPlan
 
 
 def chronicle_of(co: CoPlan) -> Chronicle:

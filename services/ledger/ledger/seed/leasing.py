@@ -13,13 +13,26 @@ import random
 from dataclasses import dataclass
 from datetime import date
 
-from ..domain.leases import amended_schedule
-from ..domain.rent import PERIOD_MONTHS, add_months, periods_in, schedule_value
-from .approvals import Approvals
-from .chronicle import HISTORY_END, HISTORY_START, THRESHOLD_FEN, Chronicle, days, person, yuan
-from .founding import Asset
-from .names import FIRM_TRADES, FIRM_WORDS, SHOP_USES
-from .rents import Lease, collect
+from ledger.domain.leases import amended_schedule
+from ledger.domain.rent_schedule import (
+    PERIOD_MONTHS,
+    add_months,
+    periods_in,
+    schedule_value,
+)
+from ledger.seed.approvals import Approvals
+from ledger.seed.chronicle import (
+    HISTORY_END,
+    HISTORY_START,
+    THRESHOLD_FEN,
+    Chronicle,
+    days,
+    person,
+    yuan,
+)
+from ledger.seed.founding import Asset
+from ledger.seed.names import FIRM_TRADES, FIRM_WORDS, SHOP_USES
+from ledger.seed.rents import Lease, collect
 
 TERMS = {
     "MF": ((1, 2, 3), ("monthly", "monthly", "quarterly", "yearly")),

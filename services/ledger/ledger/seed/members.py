@@ -11,10 +11,10 @@ import random
 from dataclasses import dataclass
 from datetime import date
 
-from .approvals import convene
-from .chronicle import Chronicle, days, person
-from .names import GIVEN, RELATIONS, SURNAMES
-from .plan import CoPlan
+from ledger.seed.approvals import convene
+from ledger.seed.chronicle import Chronicle, days, person
+from ledger.seed.names import GIVEN, RELATIONS, SURNAMES
+from ledger.seed.plan import CoPlan
 
 SPECIAL_SHARE = 0.015
 """About one member in seventy is a special case decided by the representatives."""

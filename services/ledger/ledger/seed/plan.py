@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Sequence
 
-from . import names
+from ledger.seed import names
 
 COS = 56
 MEMBERS = 68_000

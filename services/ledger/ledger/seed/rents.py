@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..domain.rent import PERIOD_MONTHS, add_months
-from .chronicle import HISTORY_END, Chronicle, days, month_label, yuan
+from ledger.domain.rent_schedule import PERIOD_MONTHS, add_months
+from ledger.seed.chronicle import HISTORY_END, Chronicle, days, month_label, yuan
 
 LATE = 0.10
 """Share of rents paid weeks after they fell due."""

@@ -11,11 +11,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 
-from ..appending import Appender, EventRequest
-from ..domain.errors import LedgerError
-from .founding import registration
-from .generate import chronicle_of
-from .plan import CoPlan, CountyPlan
+from ledger.application.append import Appender, EventRequest
+from ledger.domain.errors import LedgerError
+from ledger.seed.founding import registration
+from ledger.seed.generate import chronicle_of
+from ledger.seed.plan import CoPlan, CountyPlan
 
 BATCH = 1000
 """Events per append: the API's own limit for one request."""

@@ -10,11 +10,10 @@ from __future__ import annotations
 from typing import Any, Callable, Literal, Sequence
 
 from ledger.domain.periods import Period
-
-from ..facts import Fact
-from .monthly import render_monthly
-from .quarterly import render_quarterly
-from .yearly import render_yearly
+from projections.facts import Fact
+from projections.views.monthly import render_monthly
+from projections.views.quarterly import render_quarterly
+from projections.views.yearly import render_yearly
 
 View = Literal["monthly", "quarterly", "yearly"]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from ..facts import Fact
-from .common import Row, by_effective_date
+from projections.facts import Fact
+from projections.views.common import Row, by_effective_date
 
 ASSET_TYPES = ("AssetRegistered", "AssetRevalued", "AssetTransferred", "AssetDisposed")
 CATEGORIES = ("fixed_asset", "resource", "fund")

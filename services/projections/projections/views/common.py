@@ -11,8 +11,7 @@ from typing import Any, Iterable, NamedTuple, Sequence
 from ledger.domain.books import reversal_lines
 from ledger.domain.chart import CHART, Account
 from ledger.domain.periods import Period
-
-from ..facts import Fact
+from projections.facts import Fact
 
 Row = dict[str, Any]
 
@@ -163,11 +162,6 @@ def flag_rows(facts: Iterable[Fact], first: str, last: str, rule_prefix: str = "
         and str(f.attrs.get("rule", "")).startswith(rule_prefix)
     ]
     return sorted(rows, key=lambda r: (r["date"], r["position"], r["rule"] or ""))
-
-
-def of_kinds(facts: Iterable[Fact], *kinds: str) -> list[Fact]:
-    """The facts of these kinds, in the order given."""
-    return [f for f in facts if f.kind in kinds]
 
 
 def by_effective_date(facts: Iterable[Fact]) -> list[Fact]:

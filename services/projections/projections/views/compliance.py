@@ -13,15 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable
 
+from ledger.contracts.organization import DEFAULT_THRESHOLD_FEN
 from ledger.domain.governance import DECIDING_BODIES
 from ledger.domain.leases import amended_schedule, day_after
-from ledger.domain.organization import DEFAULT_THRESHOLD_FEN
-from ledger.domain.rent import periods_in, schedule_value
-
-from ..facts import Fact
-from .assets import AssetState, apply_change, registered_state
-from .common import Row, within
-from .leasing import LeaseState
+from ledger.domain.rent_schedule import periods_in, schedule_value
+from projections.facts import Fact
+from projections.views.assets import AssetState, apply_change, registered_state
+from projections.views.common import Row, within
+from projections.views.leasing import LeaseState
 
 COMPLIANCE_KINDS = frozenset({
     "OrganizationRegistered", "MajorMatterPolicySet", "LeaseSigned", "LeaseAmended", "LeaseRenewed", "LeaseTerminated",

@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from ledger.domain.leases import amended_schedule, day_after
-from ledger.domain.rent import LeaseTerms, annual
-
-from ..facts import Fact
-from .common import Row, by_effective_date, days_between
+from ledger.domain.rent_schedule import LeaseTerms, annual
+from projections.facts import Fact
+from projections.views.common import Row, by_effective_date, days_between
 
 LEASE_TYPES = ("LeaseSigned", "LeaseAmended", "LeaseRenewed", "LeaseTerminated", "RentInvoiced", "RentReceived")
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Sequence
 
 from ledger.domain.periods import Period
-
-from ..facts import Fact
-from .common import (
+from projections.facts import Fact
+from projections.views.common import (
     Posting,
     Row,
     account_of,

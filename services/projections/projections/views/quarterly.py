@@ -5,12 +5,17 @@ from __future__ import annotations
 from typing import Sequence
 
 from ledger.domain.periods import Period
-
-from ..facts import Fact
-from .assets import asset_changes
-from .common import Row, add_days, flag_rows, header, within
-from .compliance import major_matters
-from .leasing import AGE_BUCKETS, LeaseState, ageing, lease_states, rent_between
+from projections.facts import Fact
+from projections.views.assets import asset_changes
+from projections.views.common import Row, add_days, flag_rows, header, within
+from projections.views.compliance import major_matters
+from projections.views.leasing import (
+    AGE_BUCKETS,
+    LeaseState,
+    ageing,
+    lease_states,
+    rent_between,
+)
 
 EXPIRY_WINDOW_DAYS = 90
 """Leases ending within this many days after the period end are listed as expiring."""

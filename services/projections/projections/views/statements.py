@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import Iterable, Sequence
 
 from ledger.domain.chart import CHART
-
-from .common import Posting, Row, account_of, day_before, turnover
+from projections.views.common import Posting, Row, account_of, day_before, turnover
 
 RESULT_SECTIONS = ("income", "expense")
 BS_SECTIONS = {"asset": "assets", "cost": "assets", "liability": "liabilities", "equity": "equity"}

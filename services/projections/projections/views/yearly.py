@@ -10,12 +10,11 @@ from __future__ import annotations
 from typing import Sequence
 
 from ledger.domain.periods import Period
-
-from ..facts import Fact
-from .assets import asset_states, roll_forward
-from .common import Row, fixed_ratio, header, journal, within
-from .leasing import LeaseState, lease_states, rent_between
-from .statements import balance_sheet, income_statement
+from projections.facts import Fact
+from projections.views.assets import asset_states, roll_forward
+from projections.views.common import Row, fixed_ratio, header, journal, within
+from projections.views.leasing import LeaseState, lease_states, rent_between
+from projections.views.statements import balance_sheet, income_statement
 
 RATE_PLACES = 4
 """Rates are decimal strings with four places ("0.8750")."""

@@ -1,0 +1,152 @@
+"""The append path's storage: one SQL transaction per batch (``application.ports.AppendStore``).
+
+In one transaction, under the CO's append lock: the idempotency lookup, the CO's log head, the
+entities the rules read (``BatchContext``), the events (the eventsourcing store assigns their
+positions), the entries index, the references, the registry rows, the Merkle leaves with a signed
+checkpoint and the idempotency record. The kept stored events (``entity_cache``) move on to the
+log's new version only after the commit.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy.exc
+from eventsourcing.persistence import IntegrityError as EventStoreIntegrityError
+from sqlalchemy import insert, select, text
+from sqlalchemy.orm import Session
+
+from ledger.adapters.sql import tlog
+from ledger.adapters.sql.batch_context import BatchContext
+from ledger.adapters.sql.entity_cache import CoEvents, FinalEntities, StoredEvents
+from ledger.adapters.sql.event_store import EventStore, lock_org
+from ledger.adapters.sql.records import decode_state, record_from_stored
+from ledger.adapters.sql.tables import (
+    EVENTS_TABLE,
+    closed_periods,
+    entries,
+    idempotency,
+    organizations,
+    references,
+)
+from ledger.application.ports import Citation, StoreRace
+from ledger.log.head import Head
+from ledger.log.notes import Signer
+from ledger.runtime import cyclic_gc_paused
+
+REGISTRIES = {"organization": organizations, "closed_period": closed_periods}
+"""``EventType.registers`` names -> the table that keeps one row per registered thing."""
+
+
+class SqlAppendTransaction:
+    """``application.ports.AppendTransaction`` over one SQLAlchemy session of the event store."""
+
+    def __init__(self, store: EventStore, session: Session, org_id: str, context: BatchContext) -> None:
+        self.store = store
+        self.session = session
+        self.org_id = org_id
+        self.context = context
+        self.head: Head | None = None
+        self.version: tuple[int, str | None] | None = None
+        """The log's (size, checkpoint) after this batch: the kept stored events' next version."""
+        self.saved: list[tuple[str, Any]] = []
+        """(entity id, stored notification) of every event saved, for the kept stored events."""
+
+    def replay_of(self, key: str) -> tuple[str, dict[str, Any]] | None:
+        row = self.session.execute(select(idempotency.c.request_hash, idempotency.c.response).where(
+            idempotency.c.org_id == self.org_id, idempotency.c.key == key)).first()
+        return None if row is None else (row.request_hash, json.loads(row.response))
+
+    def log_head(self) -> Head:
+        if self.head is None:
+            self.head = tlog.read_head(self.session, self.org_id)
+        return self.head
+
+    def save(self, events: Sequence[Any]) -> list[dict[str, Any]]:
+        recordings = self.store.save(*events)
+        records = [
+            record_from_stored(r.notification.id, r.notification.originator_id, r.notification.originator_version,
+                               r.notification.topic, decode_state(self.store.mapper, r.notification.state))
+            for r in recordings
+        ]
+        self.saved.extend((record["entity_id"], r.notification) for record, r in zip(records, recordings))
+        return records
+
+    def index(self, records: Sequence[dict[str, Any]], recorded: Sequence[datetime], first_leaf: int,
+              leaf_hashes: Sequence[bytes], citations: Sequence[Citation],
+              registrations: Sequence[tuple[str, dict[str, Any], int]]) -> None:
+        self.session.execute(insert(entries), [
+            {
+                "position": rec["position"], "org_id": self.org_id, "entity_id": rec["entity_id"],
+                "entity_version": rec["entity_version"], "type": rec["type"],
+                "schema_version": rec["schema_version"], "effective_date": rec["effective_date"],
+                "recorded_at": at, "actor": rec["actor"], "idempotency_key": rec["idempotency_key"],
+                "flagged": bool(rec["flags"]), "leaf_index": first_leaf + i, "leaf_hash": leaf_hashes[i],
+            }
+            for i, (rec, at) in enumerate(zip(records, recorded))
+        ])
+        if citations:
+            self.session.execute(insert(references), [
+                {"position": position, "field": field, "target_id": target, "org_id": self.org_id,
+                 "entity_id": source, "entity_kind": kind}
+                for position, field, target, source, kind in citations
+            ])
+        for registry, row, position in registrations:
+            self.session.execute(insert(REGISTRIES[registry]).values(org_id=self.org_id, position=position, **row))
+
+    def append_to_log(self, leaf_hashes: list[bytes], signer: Signer, origin: str, moment: datetime,
+                      before: Head) -> Head:
+        after = tlog.append_leaves(self.session, self.org_id, leaf_hashes, signer, origin, moment, before)
+        self.version = (after.size, after.checkpoint)
+        return after
+
+    def remember(self, key: str, request_hash: str, body: dict[str, Any], recorded_at: datetime) -> None:
+        self.session.execute(insert(idempotency).values(
+            org_id=self.org_id, key=key, request_hash=request_hash,
+            response=json.dumps(body, ensure_ascii=False), recorded_at=recorded_at,
+        ))
+
+
+class SqlAppendStore:
+    """``application.ports.AppendStore`` on the event store's database (SQLite or PostgreSQL)."""
+
+    def __init__(self, store: EventStore) -> None:
+        self.store = store
+        self.finals = FinalEntities()
+        """Entities that never change, read once from the store for all batches."""
+        self.stored = StoredEvents()
+        """The stored events of the entities batches read, kept while their CO's log does not move."""
+
+    @contextmanager
+    def transaction(self, org_id: str, serialized: bool = False) -> Iterator[SqlAppendTransaction]:
+        with _races_named(), cyclic_gc_paused(), \
+                self.store.recorder.datastore.transaction(commit=True) as session:  # type: ignore[attr-defined]
+            lock_org(session, org_id)
+            if serialized and session.get_bind().dialect.name == "postgresql":
+                # A retry after a lost race reads and writes under the lock the store takes anyway.
+                session.execute(text(f"LOCK TABLE {EVENTS_TABLE} IN EXCLUSIVE MODE"))
+            head = tlog.read_head(session, org_id)  # current while the CO's lock is held
+            kept: CoEvents = self.stored.at(org_id, (head.size, head.checkpoint))
+            tx = SqlAppendTransaction(self.store, session, org_id,
+                                      BatchContext(self.store, session, org_id, self.finals, kept))
+            tx.head = head
+            yield tx
+        if tx.saved and tx.version is not None:
+            self.stored.advanced(org_id, kept, tx.version, tx.saved)
+
+    @contextmanager
+    def reading(self, org_id: str) -> Iterator[SqlAppendTransaction]:
+        with self.store.recorder.datastore.transaction(commit=False) as session:  # type: ignore[attr-defined]
+            yield SqlAppendTransaction(self.store, session, org_id, BatchContext(self.store, session, org_id))
+
+
+@contextmanager
+def _races_named() -> Iterator[None]:
+    """A unique-key refusal from the store is a lost race to the application."""
+    try:
+        yield
+    except (EventStoreIntegrityError, sqlalchemy.exc.IntegrityError) as exc:
+        raise StoreRace(str(exc)) from exc

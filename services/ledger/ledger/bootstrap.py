@@ -1,0 +1,87 @@
+"""The one place that builds and wires the services: settings in, a running ledger out.
+
+The HTTP and CLI entrypoints and the tests get their services here (entrypoints import this
+module, never the reverse); nothing is built at import time. What is wired:
+
+    settings -> event store (adapters/sql/event_store) -> append store (adapters/sql/append_store)
+             -> Appender (application/append) with the log's signer (log/keys)
+             -> Reader, LogProofs (adapters/sql) -> AuditViews, Projector (projections)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+from ledger.adapters.sql import tokens
+from ledger.adapters.sql.append_store import SqlAppendStore
+from ledger.adapters.sql.event_store import EventStore, engine_of, open_event_store
+from ledger.adapters.sql.proofs import LogProofs
+from ledger.adapters.sql.reads import Reader
+from ledger.application.append import Appender
+from ledger.domain.catalog import load_catalog
+from ledger.log.keys import load_or_create_signer
+from ledger.log.notes import Signer
+from ledger.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from ledger.seed import Tally
+    from projections.audit_views import AuditViews
+    from projections.projector import Projector
+
+
+@dataclass
+class Services:
+    """What one running ledger process holds."""
+
+    settings: Settings
+    store: EventStore
+    engine: Engine
+    appender: Appender
+    reader: Reader
+    signer: Signer
+    proofs: LogProofs
+    _views: Any = field(default=None, repr=False)
+
+    @property
+    def views(self) -> AuditViews:
+        """The audit views (built on first use: the read model's control table is created then)."""
+        if self._views is None:
+            from projections.audit_views import AuditViews
+
+            self._views = AuditViews(self.reader)
+        return self._views  # type: ignore[no-any-return]
+
+
+def open_store(settings: Settings) -> EventStore:
+    """The event store alone (for commands that only read or manage tokens)."""
+    load_catalog()
+    return open_event_store(settings.database_url)
+
+
+def build_services(settings: Settings) -> Services:
+    """Open the store, load the signing key, and honour LEDGER_ADMIN_TOKEN."""
+    store = open_store(settings)
+    engine = engine_of(store)
+    signer = load_or_create_signer(settings.key_file, settings.log_origin)
+    if settings.admin_token:
+        tokens.issue_token(engine, "admin", subject="admin:env", token=settings.admin_token)
+    reader = Reader(store)
+    return Services(settings, store, engine, Appender(SqlAppendStore(store), signer, settings.log_origin), reader,
+                    signer, LogProofs(reader))
+
+
+def build_projector(store: EventStore, **options: Any) -> Projector:
+    """The projection worker over this store's feed (``page``, ``rebuild_page``: see Projector)."""
+    from projections.projector import Projector
+
+    return Projector(store, **options)
+
+
+def write_demo(services: Services, scale: float, seed: int,
+               progress: Callable[..., None] | None = None) -> Tally:
+    """Write the demo county through the append path (``ledger seed-demo``)."""
+    from ledger.seed import plan_county, write_county
+
+    return write_county(services.appender, plan_county(scale, seed), progress=progress)

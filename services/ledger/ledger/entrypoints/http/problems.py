@@ -1,0 +1,68 @@
+"""RFC 9457 problem details: every error names its rule and the offending values."""
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ledger.domain.errors import LedgerError
+
+PROBLEM_BASE = "https://audit-ledger.local/problems/"
+MEDIA_TYPE = "application/problem+json"
+
+
+def problem(status: int, rule: str, title: str, detail: str, **extra: Any) -> JSONResponse:
+    body = {"type": PROBLEM_BASE + rule, "title": title, "status": status, "detail": detail, "rule": rule}
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
+
+
+def _ledger_error(request: Request, exc: Exception) -> JSONResponse:
+    err = exc if isinstance(exc, LedgerError) else LedgerError("internal", str(exc))
+    values = dict(err.values)
+    index = values.pop("index", None)
+    return problem(err.status, err.rule, err.title, err.detail, index=index, values=_jsonable(values) or None,
+                   instance=str(request.url.path))
+
+
+def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [{"loc": ".".join(str(p) for p in e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type")}
+              for e in exc.errors()]
+    index = next((e["loc"][2] for e in exc.errors()
+                  if len(e.get("loc", ())) > 2 and e["loc"][:2] == ("body", "events") and isinstance(e["loc"][2], int)),
+                 None)
+    detail = "; ".join(f"{e['loc']}: {e['msg']}" for e in errors[:10])
+    return problem(422, "request-schema", "Invalid request", detail, errors=errors, index=index,
+                   instance=str(request.url.path))
+
+
+def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    rule = {401: "authentication", 404: "route-exists", 405: "method-allowed", 413: "body-size"}.get(
+        exc.status_code, "http")
+    response = problem(exc.status_code, rule, _title(exc.status_code), str(exc.detail), instance=str(request.url.path))
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+def _title(status: int) -> str:
+    from http import HTTPStatus
+
+    return HTTPStatus(status).phrase
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    import json
+
+    return json.loads(json.dumps(values, default=str, ensure_ascii=False))
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(LedgerError, _ledger_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -1,0 +1,78 @@
+"""The audit cycle over HTTP: period views (as known at any point), closing, findings."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from ledger.application import auditing
+from ledger.entrypoints.http.deps import AuditedOrg, CallerDep, ReadableOrg, ServicesDep
+from ledger.entrypoints.http.models.audit import (
+    CloseIn,
+    CloseOut,
+    FindingIn,
+    PeriodViewOut,
+    RectificationIn,
+)
+from ledger.entrypoints.http.models.events import AppendOut
+from projections.audit_views import VIEW_OF_PERIOD, parse_period
+
+router = APIRouter(prefix="/v1/orgs/{org_id}", tags=["audit"])
+
+KnownAt = Annotated[str | None, Query(description="Log position or ISO time; default now.")]
+
+
+@router.get("/audit/{period}", response_model=PeriodViewOut)
+def audit_view(org_id: str, period: str, org: ReadableOrg, services: ServicesDep,
+               known_at: KnownAt = None) -> PeriodViewOut:
+    """The period's audit view (month: regular, quarter: special, year: year-end) as known at a point."""
+    views, asked = services.views, parse_period(period)
+    position = views.resolve_known_at(known_at)
+    result = {"org_id": org_id, "period": str(asked), "asked_known_at": position,
+              "as_known": views.view(org_id, asked, position).to_json(), "closed": None}
+    closing = views.closing(org_id, asked)
+    if closing is not None and closing["position"] <= position:
+        data = closing["data"]
+        as_closed = views.view(org_id, asked, data["known_at_position"])
+        result["closed"] = {
+            "position": closing["position"], "closed_on": closing["effective_date"], "actor": closing["actor"],
+            "view_sha256": data["view_sha256"], "checkpoint": data["checkpoint"],
+            "as_closed": as_closed.to_json(), "reproduced": as_closed.sha256 == data["view_sha256"],
+            "adjustments": views.adjustments(org_id, asked, closing["position"]),
+        }
+    return PeriodViewOut.model_validate(result)
+
+
+@router.post("/audit/{period}/close", status_code=status.HTTP_201_CREATED, response_model=CloseOut)
+def close_period(org_id: str, period: str, body: CloseIn, org: AuditedOrg, caller: CallerDep,
+                 services: ServicesDep) -> CloseOut:
+    """Close a period (auditor): store the view's hash, its log position and a signed checkpoint."""
+    asked = parse_period(period)
+    closed = auditing.close_period(services.appender, services.views, services.reader, org_id, caller.subject, asked,
+                                   VIEW_OF_PERIOD[asked.kind], body.closed_on or _today())
+    return CloseOut.model_validate({**closed.data, "closed_on": closed.closed_on.isoformat(),
+                                    "receipt": closed.receipt})
+
+
+@router.post("/findings", status_code=status.HTTP_201_CREATED, response_model=AppendOut)
+def record_finding(org_id: str, body: FindingIn, org: AuditedOrg, caller: CallerDep,
+                   services: ServicesDep) -> AppendOut:
+    """Record an audit finding (auditor)."""
+    data = body.model_dump(exclude={"finding_id", "recorded_on"})
+    return AppendOut.model_validate(auditing.record_finding(
+        services.appender, org_id, caller.subject, body.finding_id, body.recorded_on or _today(), data))
+
+
+@router.post("/findings/{finding_id}/rectification", status_code=status.HTTP_201_CREATED, response_model=AppendOut)
+def record_rectification(org_id: str, finding_id: str, body: RectificationIn, org: AuditedOrg, caller: CallerDep,
+                         services: ServicesDep) -> AppendOut:
+    """Record the CO's rectification of a finding (auditor)."""
+    data = body.model_dump(exclude={"recorded_on"}, exclude_none=True)
+    return AppendOut.model_validate(auditing.record_rectification(
+        services.appender, org_id, caller.subject, finding_id, body.recorded_on or _today(), data))
+
+
+def _today() -> date:
+    """The day in UTC: the default date of an auditor's act."""
+    return datetime.now(timezone.utc).date()

@@ -1,0 +1,64 @@
+"""Appending a CO's events, paging them, and the global feed."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response, status
+
+from ledger.application.append import EventRequest
+from ledger.entrypoints.http.deps import CallerDep, ReadableOrg, ServicesDep
+from ledger.entrypoints.http.models.events import (
+    AppendIn,
+    AppendOut,
+    EventOut,
+    EventPage,
+)
+from ledger.entrypoints.http.present import present
+from ledger.log.canonical import canonical_sha256
+
+router = APIRouter(tags=["events"])
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", min_length=1, max_length=128,
+           description="Same key and body: the original response, nothing stored twice."),
+]
+
+
+@router.post("/v1/orgs/{org_id}/events", status_code=status.HTTP_201_CREATED, response_model=AppendOut)
+def append_events(org_id: str, body: AppendIn, caller: CallerDep, services: ServicesDep, response: Response,
+                  idempotency_key: IdempotencyKey = None) -> AppendOut:
+    """Append 1..1000 events of one CO, all or nothing; the response is a signed receipt."""
+    services.reader.organization(org_id)
+    caller.require_append(org_id)
+    requests = [EventRequest(e.type, e.entity_id, e.effective_date, e.data, e.expected_version) for e in body.events]
+    request_hash = canonical_sha256(body.model_dump(mode="json"))
+    outcome = services.appender.append(org_id, caller.subject, requests, idempotency_key, request_hash)
+    if outcome.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return AppendOut.model_validate(outcome.body)
+
+
+@router.get("/v1/orgs/{org_id}/events", response_model=EventPage)
+def list_events(org_id: str, org: ReadableOrg, services: ServicesDep,
+                after: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+                type: str | None = None, entity_id: str | None = None) -> EventPage:
+    """A CO's events in log order, after a position, optionally of one type or entity."""
+    records = services.reader.records(org_ids=[org_id], after=after, limit=limit, type=type, entity_id=entity_id)
+    return _page(records, limit)
+
+
+@router.get("/v1/feed", response_model=EventPage, tags=["feed"])
+def feed(caller: CallerDep, services: ServicesDep, after: Annotated[int, Query(ge=0)] = 0,
+         limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> EventPage:
+    """The global feed in log order (auditors see the COs of their jurisdiction)."""
+    caller.require_role("auditor", "admin")
+    org_ids = None
+    if caller.role == "auditor":
+        org_ids = [o["org_id"] for o in services.reader.organizations() if caller.may_read(o["org_id"], o["street"])]
+    return _page(services.reader.records(org_ids=org_ids, after=after, limit=limit), limit)
+
+
+def _page(records: list[dict], limit: int) -> EventPage:
+    events = [EventOut.model_validate(present(r)) for r in records]
+    return EventPage(events=events, next_after=records[-1]["position"] if len(records) == limit else None)

@@ -1,0 +1,164 @@
+"""Audit views as asked over HTTP: (CO, period, known at) -> canonical view, its hash, its source.
+
+The answer is a pure function of the CO's log prefix: ``answer(org, period, facts)`` below is
+the one place it is computed, whether the facts come from the read model or from a replay of
+the stored events. ``known_at`` is normalised to the CO's last event at or before the asked
+position, so asking at any position between two events of the CO gives the same bytes.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+from ledger.adapters.sql.reads import Reader
+from ledger.domain.errors import RuleViolation
+from ledger.domain.periods import Period, PeriodFormatError
+from ledger.log.canonical import canonical_sha256
+from ledger.runtime import cyclic_gc_paused
+from projections.facts import Fact, facts_of_records
+from projections.selection import ORG_TYPES, select_facts
+from projections.store import read_model as store
+
+PROJECTION_VERSION = 1
+"""Bumped whenever a view's content or shape changes; part of every hashed answer."""
+
+ViewKind = Literal["monthly", "quarterly", "yearly"]
+VIEW_OF_PERIOD: dict[str, ViewKind] = {"month": "monthly", "quarter": "quarterly", "year": "yearly"}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A view as answered: its canonical bytes' hash, and where its facts came from."""
+
+    body: dict[str, Any]
+    sha256: str
+    source: Literal["read-model", "replay"]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"view": self.body, "sha256": self.sha256, "source": self.source}
+
+
+def org_of(facts: list[Fact], org_id: str) -> dict[str, Any]:
+    """The CO's settings as the log prefix knows them (registration, then policy and cut-off changes)."""
+    org: dict[str, Any] = {"org_id": org_id}
+    for fact in facts:
+        if fact.type in ORG_TYPES:
+            org.update({k: v for k, v in fact.attrs.items()})
+    return org
+
+
+def answer(org_id: str, period: Period, known_at: dict[str, Any], facts: list[Fact]) -> tuple[dict[str, Any], str]:
+    """THE function: the view of (CO, period, log prefix) and the SHA-256 of its canonical JSON.
+
+    ``facts``: all the CO's facts of the prefix, or their selection for this view and period
+    (``selection.select_facts``, which is idempotent): the view reads the selection either way.
+    """
+    from projections.views import render  # the pure view functions
+
+    kind = VIEW_OF_PERIOD[period.kind]
+    selected = select_facts(kind, period, facts)
+    org = org_of(selected, org_id)
+    view = render(kind, org, period, selected)
+    body = {**view, "known_at": known_at, "projection_version": PROJECTION_VERSION}
+    return body, canonical_sha256(body)
+
+
+def parse_period(text: str) -> Period:
+    try:
+        return Period.parse(text)
+    except PeriodFormatError as exc:
+        raise RuleViolation("period-format", str(exc), period=text) from None
+
+
+class AuditViews:
+    """Answers view questions from the read model when it has caught up, by replay otherwise."""
+
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
+        self.engine = reader.engine
+        store.ensure_control(self.engine)
+
+    def resolve_known_at(self, known_at: str | None) -> int:
+        """A global log position from '', a position ('1234') or a time (ISO 8601 with zone)."""
+        last = self.reader.last_position()
+        if not known_at:
+            return last
+        if re.fullmatch(r"\d{1,18}", known_at):
+            return min(int(known_at), last)
+        later = self.reader.first_position_after(_parse_time(known_at))
+        return last if later is None else later - 1
+
+    def co_prefix(self, org_id: str, position: int) -> dict[str, Any]:
+        """The CO's last event at or before ``position``: its position, the CO's tree size, its time.
+
+        One index probe: the CO's leaves are numbered in log order, so the tree size at its last
+        event is that event's leaf index + 1.
+        """
+        row = self.reader.last_entry_at(org_id, position)
+        if row is None:
+            return {"position": 0, "tree_size": 0, "recorded_at": None}
+        return {"position": int(row["position"]), "tree_size": int(row["leaf_index"]) + 1,
+                "recorded_at": _iso(row["recorded_at"])}
+
+    def view(self, org_id: str, period: Period, position: int) -> Answer:
+        known_at = self.co_prefix(org_id, position)
+        with cyclic_gc_paused():
+            facts, source = self.facts(org_id, known_at["position"], period)
+            body, digest = answer(org_id, period, known_at, facts)
+        return Answer(body, digest, source)
+
+    def facts(self, org_id: str, upto: int, period: Period
+              ) -> tuple[list[Fact], Literal["read-model", "replay"]]:
+        """The CO's facts known at ``upto`` as ``answer`` reads them for ``period``'s view.
+
+        From the read model: their selection (``selection``), made by SQL. By replay: all of them.
+        """
+        with self.engine.connect() as conn:
+            generation = store.active_generation(conn)
+            if generation is not None and store.tracked_position(conn, generation) >= upto:
+                return (store.read_selection(conn, generation, org_id, upto, VIEW_OF_PERIOD[period.kind], period),
+                        "read-model")
+        return self.replay(org_id, upto), "replay"
+
+    def replay(self, org_id: str, upto: int) -> list[Fact]:
+        """The CO's facts straight from the stored events (no read model)."""
+        records = [r for r in self.reader.iter_records(org_id) if r["position"] <= upto]
+        return facts_of_records(records)
+
+    def closing(self, org_id: str, period: Period) -> dict[str, Any] | None:
+        """The PeriodClosed record of a closed period, or None."""
+        position = self.reader.closing_position(org_id, str(period))
+        if position is None:
+            return None
+        return self.reader.records(org_ids=[org_id], after=int(position) - 1, limit=1)[0]
+
+    def adjustments(self, org_id: str, period: Period, after: int) -> list[dict[str, Any]]:
+        """Events after the closing that say they adjust this period."""
+        return [
+            {"position": r["position"], "type": r["type"], "entity_id": r["entity_id"],
+             "effective_date": r["effective_date"], "adjusts": r["data"]["adjusts"]}
+            for r in self.reader.iter_records(org_id)
+            if r["position"] > after and (r["data"].get("adjusts") or {}).get("period") == str(period)
+        ]
+
+
+def _parse_time(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise RuleViolation("known-at-format", "known_at is a log position (e.g. 1234) or a time with its zone "
+                            f"(e.g. 2025-04-01T00:00:00Z); got {text!r}", known_at=text)
+    return moment.astimezone(timezone.utc)
+
+
+def _iso(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)  # SQLite: naive UTC
+        return aware.astimezone(timezone.utc).isoformat()
+    return str(value)
