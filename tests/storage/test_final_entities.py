@@ -26,13 +26,13 @@ def test_a_dividend_rule_reads_earlier_batches_payments_through_the_kept_entitie
     county = plan_county(scale=0.005, seed=42)
     co = next(co for co in county.cos if co.mode == "reject")
     write_county(services.appender, county)
-    paid = [r for r in services.reader.iter_records(co.org_id) if r["type"] == "DividendPaid"]
+    paid = [r for r in services.reader.iter_records(co.org_id) if r.type == "DividendPaid"]
     assert paid
-    again = paid[-1]["data"]
+    again = paid[-1].data
 
     def pay_again() -> None:
         services.appender.append(co.org_id, "cooperative:test", [EventRequest(
-            "DividendPaid", "DIV-AGAIN", date.fromisoformat(paid[-1]["effective_date"]),
+            "DividendPaid", "DIV-AGAIN", date.fromisoformat(paid[-1].effective_date),
             {"distribution_id": again["distribution_id"], "member_id": again["member_id"],
              "amount": f"{int(again['amount']) // 100}.{int(again['amount']) % 100:02d}"})])
 
@@ -40,7 +40,7 @@ def test_a_dividend_rule_reads_earlier_batches_payments_through_the_kept_entitie
         pay_again()
     assert refused.value.rule in ("dividend-exceeds-entitlement", "dividends-exceed-declared")
     kept = services.appender.store.finals.entities  # the earlier payments were read from the store, and kept
-    assert (co.org_id, paid[-1]["entity_id"]) in kept
+    assert (co.org_id, paid[-1].entity_id) in kept
     with pytest.raises(BatchError) as again_refused:  # from the kept entities this time: the same refusal
         pay_again()
     assert again_refused.value.rule == refused.value.rule and again_refused.value.values == refused.value.values

@@ -59,7 +59,7 @@ def test_incremental_equals_rebuild_equals_replay(services: Services, batches: l
         if requests:
             services.appender.append(org_id, "cooperative:test", requests)
         projector.run_once()
-    positions = [r["position"] for r in services.reader.records(org_ids=[org_id], limit=10_000)]
+    positions = [r.position for r in services.reader.records(org_ids=[org_id], limit=10_000)]
     asked = sorted({positions[min(int(p * len(positions)), len(positions) - 1)] for p in probes})
 
     def from_read_model() -> list[str]:

@@ -51,7 +51,7 @@ def hashes(views: AuditViews, positions: list[int], source: str) -> dict[tuple[s
 
 
 def positions_of(services: Services) -> list[int]:
-    return [r["position"] for r in services.reader.records(org_ids=["TC-001"], limit=1000)]
+    return [r.position for r in services.reader.records(org_ids=["TC-001"], limit=1000)]
 
 
 def test_incremental_rebuild_and_replay_give_the_same_hashes(services: Services) -> None:
@@ -150,6 +150,6 @@ def test_facts_are_written_exactly_once_across_restarts(services: Services) -> N
     rows = _count_rows(services, generation)
     Projector(services.store, page=1).run_once()
     assert _count_rows(services, generation) == rows
-    expected: Any = sum(len(r["data"].get("lines", [None])) if r["type"] == "VoucherPosted" else 1
+    expected: Any = sum(len(r.data.get("lines", [None])) if r.type == "VoucherPosted" else 1
                         for r in services.reader.records(limit=1000))
     assert rows == expected

@@ -144,12 +144,12 @@ def test_seed_demo_writes_the_planned_county_with_its_planted_flags(services: Se
     assert [(o["org_id"], o["name"], o["street"]) for o in orgs] == [(c.org_id, c.name, c.street) for c in county.cos]
     records = reader.records(limit=1_000_000)
     sent = sum(len(chronicle_of(co).entries) + 1 for co in county.cos)
-    motions = sum(r["type"] == "MotionVoted" for r in records)
+    motions = sum(r.type == "MotionVoted" for r in records)
     assert len(records) == sent + motions
-    assert sum(r["type"] == "ResolutionAdopted" for r in records) == motions
-    assert sum(r["type"] == "MemberQualified" for r in records) == 340
-    assert sum(r["data"]["appraised_value"] for r in records if r["type"] == "AssetRegistered") == 135_000_000
-    flagged = {(r["org_id"], r["entity_id"], f["rule"]) for r in records for f in r["flags"]}
+    assert sum(r.type == "ResolutionAdopted" for r in records) == motions
+    assert sum(r.type == "MemberQualified" for r in records) == 340
+    assert sum(r.data["appraised_value"] for r in records if r.type == "AssetRegistered") == 135_000_000
+    flagged = {(r.org_id, r.entity_id, f["rule"]) for r in records for f in r.flags}
     assert flagged == planted(SMALL) and len(flagged) == 12
     assert {org for org, _, _ in flagged} == {co.org_id for co in county.cos if co.mode == "flag"}
 
@@ -183,8 +183,8 @@ def second_url(database_url: str, tmp_path: Path, postgres_admin: Engine | None)
 
 
 def stored(services: Services) -> list[tuple[Any, ...]]:
-    return [(r["org_id"], r["entity_id"], r["entity_version"], r["type"], r["effective_date"], r["data"],
-             r["flags"]) for r in Reader(services.store).records(limit=1_000_000)]
+    return [(r.org_id, r.entity_id, r.entity_version, r.type, r.effective_date, r.data,
+             r.flags) for r in Reader(services.store).records(limit=1_000_000)]
 
 
 def test_two_runs_with_the_same_seed_store_the_same_events(services: Services, second_url: str,

@@ -43,7 +43,7 @@ def test_set_based_facts_are_the_facts_of_python(services: Services) -> None:
     with services.engine.connect() as conn:  # the NUL's event is the one left to Python
         irregular = setbased.irregular_rows(conn, projector.feed.events.name, "ledger_entries", 0,
                                             projector.last_position())
-    assert [projector.feed._record(*row)["entity_id"] for row in irregular] == ["V-1"]
+    assert [projector.feed._record(*row).entity_id for row in irregular] == ["V-1"]
     by_sql = store.start_generation(services.engine)
     projected = projector.catch_up_set_based(by_sql)
     by_python = store.start_generation(services.engine)

@@ -89,7 +89,7 @@ def test_concurrent_appends_without_expected_version_all_land_in_order(services:
         thread.join()
     assert errors == []
     records = services.reader.records(org_ids=["TC-001"], limit=100)
-    assert [r["entity_version"] for r in records] == list(range(1, 14))
+    assert [r.entity_version for r in records] == list(range(1, 14))
     with services.engine.connect() as conn:
         leaves = conn.execute(text("SELECT leaf_index FROM ledger_entries ORDER BY position")).scalars().all()
         size = conn.execute(text("SELECT size FROM ledger_log_heads WHERE org_id = 'TC-001'")).scalar()
@@ -101,7 +101,7 @@ def test_positions_are_global_and_leaf_indexes_are_per_co(services: Services) ->
     register(services, "TC-002")
     services.appender.append("TC-001", "cooperative:test", [cutoff()])
     records = services.reader.records(limit=10)
-    assert [r["position"] for r in records] == sorted(r["position"] for r in records)
+    assert [r.position for r in records] == sorted(r.position for r in records)
     with services.engine.connect() as conn:
         rows = conn.execute(text("SELECT org_id, leaf_index FROM ledger_entries ORDER BY position")).all()
     assert [tuple(r) for r in rows] == [("TC-001", 0), ("TC-002", 0), ("TC-001", 1)]

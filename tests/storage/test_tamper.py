@@ -74,7 +74,7 @@ def test_a_changed_amount_is_named_by_the_verifier_and_breaks_the_servers_proofs
     change_stored_threshold(services, position, 5_000_001)
     with pytest.raises(Exception, match="append-only"), services.engine.begin() as conn:
         conn.execute(text("DELETE FROM ledger_events"))  # the trigger is back
-    assert services.reader.records(org_ids=["TC-001"], limit=10)[2]["data"]["policy"]["threshold"] == 5_000_001
+    assert services.reader.records(org_ids=["TC-001"], limit=10)[2].data["policy"]["threshold"] == 5_000_001
 
     export(services.proofs, "TC-001", tmp_path / "after", services.signer.vkey)
     from_export = verify_export(tmp_path / "after", vkey)

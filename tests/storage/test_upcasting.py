@@ -80,7 +80,7 @@ def test_v1_events_are_upcast_for_entities_and_keep_their_leaf_hashes(services: 
         after = services.reader.records(org_ids=["TC-001"], type="ProbeMade")[0]
     finally:
         clear_topic_cache()
-    assert after == before and after["data"] == {"size": 7} and after["schema_version"] == 1
+    assert after == before and after.data == {"size": 7} and after.schema_version == 1
     with services.engine.connect() as conn:
         stored_leaf = conn.execute(text("SELECT leaf_hash FROM ledger_entries WHERE type = 'ProbeMade'")).scalar()
     assert bytes(stored_leaf) == leaf_hash_of(after)

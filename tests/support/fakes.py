@@ -94,7 +94,7 @@ class FakeLedger:
         for event in decision.events:
             registers = decision.event_type.registers
             if registers is not None:
-                registry, row = registers({"type": type_name, "data": event.data if hasattr(event, "data") else {}})
+                registry, row = registers(event.data)
                 if registry == "closed_period":
                     self.closed.append((row["period"], row["start_date"], row["end_date"]))
         self.log.extend(decision.events)

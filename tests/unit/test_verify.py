@@ -14,7 +14,7 @@ from ledger.application.export import write_export
 from ledger.entrypoints.cli.main import app as cli
 from ledger.log import merkle
 from ledger.log.notes import Checkpoint, Signer, format_tlog_proof, generate_signer
-from ledger.log.record import leaf_bytes, leaf_hash_of
+from ledger.log.record import Record, leaf_bytes, leaf_hash_of
 from ledger.verify.export import verify_export_dir as verify_export
 from ledger.verify.proofs import (
     verify_checkpoint,
@@ -44,7 +44,7 @@ def sign(size: int, hashes: list[bytes], signer: Signer = SIGNER, stamp: int = 0
 
 def build(tmp_path: Path, records: list[dict[str, Any]] = RECORDS, sizes: list[int] = SIZES) -> Path:
     hashes = [leaf_hash_of(r) for r in records]
-    leaves = [Leaf(i, r, h, h) for i, (r, h) in enumerate(zip(records, hashes))]
+    leaves = [Leaf(i, Record.from_dict(r), h, h) for i, (r, h) in enumerate(zip(records, hashes))]
     out = tmp_path / "export"
     write_export(out, "TC-001", ORIGIN, SIGNER.vkey, sizes[-1], merkle.root_from_leaf_hashes(hashes[:sizes[-1]]),
                  leaves, [(s, sign(s, hashes)) for s in sizes])

@@ -2,12 +2,12 @@
 context of ``test_domain_fakes``), and the compliance view agrees with the flags the domain raised."""
 from __future__ import annotations
 
-from typing import Any
-
 from ledger.domain.money import parse_yuan
 from ledger.domain.periods import Period
+from ledger.log.record import Record
 from projections.facts import facts_of_records
 from projections.views import render
+from tests.support.builders import stored_record
 from tests.support.fakes import (
     FakeLedger,
     adopted_resolution,
@@ -21,12 +21,11 @@ from tests.unit.test_views_support import ORG
 RULE_OF_PIECE = {"resolution": "major-matter-resolution", "filing": "major-matter-filing"}
 
 
-def records_of(ledger: FakeLedger) -> list[dict[str, Any]]:
+def records_of(ledger: FakeLedger) -> list[Record]:
     """The fake's events as stored records (recorded at noon of their effective date)."""
-    return [{"position": i, "org_id": e.envelope["org_id"], "entity_id": e.envelope["entity_id"],
-             "type": type(e).__name__, "effective_date": e.envelope["effective_date"],
-             "recorded_at": f"{e.envelope['effective_date']}T12:00:00+00:00", "flags": e.envelope["flags"],
-             "data": e.data} for i, e in enumerate(ledger.log, start=1)]
+    return [stored_record(i, e.envelope["org_id"], e.envelope["entity_id"], type(e).__name__,
+                          e.envelope["effective_date"], f"{e.envelope['effective_date']}T12:00:00+00:00", e.data,
+                          e.envelope["flags"]) for i, e in enumerate(ledger.log, start=1)]
 
 
 def flagged_co() -> FakeLedger:
@@ -53,8 +52,8 @@ def test_compliance_lists_exactly_what_the_domain_flagged_with_the_same_values()
     records = records_of(flagged_co())
     acts = render("quarterly", ORG, Period.parse("2025-Q1"), facts_of_records(records))["major_matters"]["acts"]
     by_position = {act["position"]: act for act in acts}
-    flagged = {r["position"]: r["flags"] for r in records if any(f["rule"].startswith("major-matter-")
-                                                                  for f in r["flags"])}
+    flagged = {r.position: r.flags for r in records if any(f["rule"].startswith("major-matter-")
+                                                          for f in r.flags)}
     assert sorted(flagged) == sorted(p for p, act in by_position.items() if not act["compliant"])
     for position, flags in flagged.items():
         act = by_position[position]

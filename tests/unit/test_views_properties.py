@@ -190,7 +190,7 @@ def test_every_view_is_canonical_json_ready_and_the_same_bytes_twice(log: Log, p
 @fast
 @given(ledgers(), periods, st.integers(0, 60))
 def test_a_view_known_at_a_position_is_the_view_of_the_log_prefix(log: Log, period: Period, upto: int) -> None:
-    prefix = facts_of_records([r for r in log.records if r["position"] <= upto])
+    prefix = facts_of_records([r for r in log.records if r.position <= upto])
     from_prefix = render(VIEW_OF_KIND[period.kind], ORG, period, prefix)
     assert canonical(rendered(log, period, upto)) == canonical(from_prefix)
 

@@ -9,8 +9,10 @@ from typing import Any
 
 from ledger.domain.periods import Period
 from ledger.log.canonical import canonical_json
+from ledger.log.record import Record
 from projections.facts import Fact, facts_of
 from projections.views import render
+from tests.support.builders import stored_record
 
 ORG_ID = "TC-001"
 POLICY = {"threshold": 3_000_000, "matter_codes": [], "mode": "flag"}
@@ -27,19 +29,17 @@ class Log:
     """One CO's records in log order; each ``add`` takes the next position."""
 
     def __init__(self) -> None:
-        self.records: list[dict[str, Any]] = []
+        self.records: list[Record] = []
 
     def add(self, type_: str, entity_id: str, on: str, data: dict[str, Any], *, flags: list[dict[str, Any]] = (),
             recorded: str | None = None) -> int:
         position = len(self.records) + 1
-        self.records.append({
-            "position": position, "org_id": ORG_ID, "entity_id": entity_id, "type": type_, "effective_date": on,
-            "recorded_at": f"{recorded or on}T09:00:00+00:00", "flags": list(flags), "data": data,
-        })
+        self.records.append(stored_record(position, ORG_ID, entity_id, type_, on, f"{recorded or on}T09:00:00+00:00",
+                                          data, list(flags)))
         return position
 
     def facts(self, upto: int | None = None) -> list[Fact]:
-        return [f for r in self.records if upto is None or r["position"] <= upto for f in facts_of(r)]
+        return [f for r in self.records if upto is None or r.position <= upto for f in facts_of(r)]
 
     # -- shortcuts for the event types the views read -------------------------------------------
     def org(self, on: str = "2023-01-01", policy: dict[str, Any] | None = None) -> int:

@@ -89,7 +89,7 @@ def test_income_statement_follows_the_income_flow_line_by_line(year: Log) -> Non
 
 def test_the_statement_is_the_same_before_the_bookkeeper_closes_income_into_321(year: Log) -> None:
     closed = view(year, "2025")
-    year.records = [r for r in year.records if r["entity_id"] != "V14"]  # the closing voucher
+    year.records = [r for r in year.records if r.entity_id != "V14"]  # the closing voucher
     before = view(year, "2025")
     assert before["income_statement"]["lines"] == closed["income_statement"]["lines"]
     assert before["income_statement"]["books_difference_fen"] == 0

@@ -16,6 +16,7 @@ from ledger.adapters.sql.reads import Reader
 from ledger.domain.errors import RuleViolation
 from ledger.domain.periods import Period, PeriodFormatError
 from ledger.log.canonical import canonical_sha256
+from ledger.log.record import Record
 from ledger.runtime import cyclic_gc_paused
 from projections.facts import Fact, facts_of_records
 from projections.selection import ORG_TYPES, select_facts
@@ -124,10 +125,10 @@ class AuditViews:
 
     def replay(self, org_id: str, upto: int) -> list[Fact]:
         """The CO's facts straight from the stored events (no read model)."""
-        records = [r for r in self.reader.iter_records(org_id) if r["position"] <= upto]
+        records = [r for r in self.reader.iter_records(org_id) if r.position <= upto]
         return facts_of_records(records)
 
-    def closing(self, org_id: str, period: Period) -> dict[str, Any] | None:
+    def closing(self, org_id: str, period: Period) -> Record | None:
         """The PeriodClosed record of a closed period, or None."""
         position = self.reader.closing_position(org_id, str(period))
         if position is None:
@@ -137,10 +138,10 @@ class AuditViews:
     def adjustments(self, org_id: str, period: Period, after: int) -> list[dict[str, Any]]:
         """Events after the closing that say they adjust this period."""
         return [
-            {"position": r["position"], "type": r["type"], "entity_id": r["entity_id"],
-             "effective_date": r["effective_date"], "adjusts": r["data"]["adjusts"]}
+            {"position": r.position, "type": r.type, "entity_id": r.entity_id,
+             "effective_date": r.effective_date, "adjusts": r.data["adjusts"]}
             for r in self.reader.iter_records(org_id)
-            if r["position"] > after and (r["data"].get("adjusts") or {}).get("period") == str(period)
+            if r.position > after and (r.data.get("adjusts") or {}).get("period") == str(period)
         ]
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ledger.log.canonical import canonical_json
+from ledger.log.record import Record
 
 
 @dataclass(frozen=True, order=True)
@@ -37,34 +38,34 @@ class Fact:
         return canonical_json(self.attrs).decode("utf-8")
 
 
-def facts_of(record: dict[str, Any]) -> list[Fact]:
+def facts_of(record: Record) -> list[Fact]:
     """The facts one stored record contributes (stored form: money in fen, dates ISO strings)."""
     base = {
-        "position": record["position"],
-        "type": record["type"],
-        "entity_id": record["entity_id"],
-        "effective_date": record["effective_date"],
-        "recorded_at": record["recorded_at"],
+        "position": record.position,
+        "type": record.type,
+        "entity_id": record.entity_id,
+        "effective_date": record.effective_date,
+        "recorded_at": record.recorded_at,
     }
-    data = record["data"]
+    data = record.data
     facts: list[Fact] = []
-    if record["type"] == "VoucherPosted":
+    if record.type == "VoucherPosted":
         for line in data["lines"]:
             amount = int(line["amount"])
             facts.append(Fact(seq=len(facts), kind="journal", account=str(line["account"]),
                               debit=amount if line["side"] == "debit" else 0,
                               credit=amount if line["side"] == "credit" else 0,
                               attrs={"memo": line.get("memo") or data.get("description", ""),
-                                     "voucher": record["entity_id"]}, **base))
-    elif record["type"] == "VoucherReversed":
+                                     "voucher": record.entity_id}, **base))
+    elif record.type == "VoucherReversed":
         facts.append(Fact(seq=0, kind="reversal", attrs=dict(data), **base))
     else:
-        facts.append(Fact(seq=0, kind=record["type"], attrs=dict(data), **base))
-    for flag in record.get("flags") or []:
-        facts.append(Fact(seq=len(facts), kind="flag", attrs={**flag, "type": record["type"]}, **base))
+        facts.append(Fact(seq=0, kind=record.type, attrs=dict(data), **base))
+    for flag in record.flags or []:
+        facts.append(Fact(seq=len(facts), kind="flag", attrs={**flag, "type": record.type}, **base))
     return facts
 
 
-def facts_of_records(records: list[dict[str, Any]]) -> list[Fact]:
+def facts_of_records(records: list[Record]) -> list[Fact]:
     """The facts of many records, in log order."""
     return [fact for record in records for fact in facts_of(record)]

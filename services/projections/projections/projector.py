@@ -60,8 +60,8 @@ class Projector:
                 if max_batches is not None and batches + (writing is not None) >= max_batches:
                     break
                 facts = facts_of_records(records)
-                org_of = {r["position"]: r["org_id"] for r in records}
-                upto = records[-1]["position"]
+                org_of = {r.position: r.org_id for r in records}
+                upto = records[-1].position
                 if writing is not None:
                     done, batches = self._written(writing, done, batches, progress, last)
                 write = partial(self._write, generation, org_of, facts, upto)
@@ -148,7 +148,7 @@ class Projector:
         with self.engine.begin() as conn:
             setbased.insert_facts(conn, table, events, entries_name, after, upto)
             irregular = [self.feed._record(*row) for row in setbased.irregular_rows(conn, events, entries_name, after, upto)]
-            store.insert_facts(conn, generation, {r["position"]: r["org_id"] for r in irregular},
+            store.insert_facts(conn, generation, {r.position: r.org_id for r in irregular},
                                facts_of_records(irregular))
             return store.count_events(conn, after, upto)
 

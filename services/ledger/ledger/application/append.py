@@ -99,7 +99,7 @@ class Appender:
             body = self._index_and_log(tx, org_id, before, pending, records, [d for _, d in decided])
             if idempotency_key:
                 tx.remember(idempotency_key, request_hash, body, pending[-1][1].timestamp)
-            return AppendOutcome(body, positions=[r["position"] for r in records])
+            return AppendOutcome(body, positions=[r.position for r in records])
 
     def _index_and_log(self, tx: AppendTransaction, org_id: str, before: Any, pending: list[tuple[int, Any]],
                        records: list[dict[str, Any]], decisions: list[Any]) -> dict[str, Any]:
@@ -107,26 +107,26 @@ class Appender:
         first_leaf = before.size
         head = tx.append_to_log(leaf_hashes, self.signer, origin_for(self.log_origin, org_id),
                                 pending[-1][1].timestamp, before)
-        position_of = {id(event): rec["position"] for rec, (_, event) in zip(records, pending)}
+        position_of = {id(event): rec.position for rec, (_, event) in zip(records, pending)}
         citations: list[Citation] = [
             (position_of[id(d.events[0])], fname, target, d.events[0].envelope["entity_id"], d.event_type.entity.KIND)
             for d in decisions for fname, target in d.cited
         ]
         registrations = []
         for rec in records:
-            hook = catalog.CATALOG[rec["type"]].registers if rec["type"] in catalog.CATALOG else None
+            hook = catalog.CATALOG[rec.type].registers if rec.type in catalog.CATALOG else None
             if hook is not None:
-                registry, row = hook(rec)
-                registrations.append((registry, row, rec["position"]))
+                registry, row = hook(rec.data)
+                registrations.append((registry, row, rec.position))
         tx.index(records, [event.timestamp for _, event in pending], first_leaf, leaf_hashes, citations,
                  registrations)
         return {
             "events": [
                 {
-                    "index": index, "event_id": rec["event_id"], "type": rec["type"],
-                    "entity_id": rec["entity_id"], "entity_version": rec["entity_version"],
-                    "position": rec["position"], "recorded_at": rec["recorded_at"],
-                    "effective_date": rec["effective_date"], "flags": rec["flags"],
+                    "index": index, "event_id": rec.event_id, "type": rec.type,
+                    "entity_id": rec.entity_id, "entity_version": rec.entity_version,
+                    "position": rec.position, "recorded_at": rec.recorded_at,
+                    "effective_date": rec.effective_date, "flags": rec.flags,
                     "leaf_index": first_leaf + i, "leaf_hash": leaf_hashes[i].hex(),
                 }
                 for i, (rec, (index, _)) in enumerate(zip(records, pending))

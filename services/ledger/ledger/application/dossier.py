@@ -34,7 +34,7 @@ def build_dossier(proofs: LogReads, org_id: str, entity_id: str, vkey: str) -> d
     size, note = proofs.checkpoint(org_id, head.size)
     entity_ids, citations = cited_closure(proofs, org_id, entity_id, size)
     leaves = proofs.leaves(org_id, size, entity_ids=entity_ids)
-    if not any(leaf.record["entity_id"] == entity_id for leaf in leaves):
+    if not any(leaf.record.entity_id == entity_id for leaf in leaves):
         raise NotFound("entity-exists", f"{org_id} has no entity {entity_id!r}", org_id=org_id, entity_id=entity_id)
     included = proofs.inclusions(org_id, leaves, size, head)
     return {
@@ -73,14 +73,14 @@ def _entities(entity_ids: list[str], citations: list[dict[str, Any]],
               included: list[Inclusion]) -> list[dict[str, Any]]:
     out = []
     for entity_id in entity_ids:
-        own = [item.leaf.record for item in included if item.leaf.record["entity_id"] == entity_id]
+        own = [item.leaf.record for item in included if item.leaf.record.entity_id == entity_id]
         out.append({
             "entity_id": entity_id,
-            "kind": _kind(own[0]["type"]) if own else None,
+            "kind": _kind(own[0].type) if own else None,
             "cites": [{k: c[k] for k in ("position", "field", "target_id")}
                       for c in citations if c["entity_id"] == entity_id],
             "cited_by": sorted({c["entity_id"] for c in citations if c["target_id"] == entity_id}),
-            "positions": [record["position"] for record in own],
+            "positions": [record.position for record in own],
         })
     return out
 
@@ -90,9 +90,9 @@ def _event(item: Inclusion) -> dict[str, Any]:
     return {
         "position": leaf.position,
         "leaf_index": leaf.leaf_index,
-        "entity_id": leaf.record["entity_id"],
-        "type": leaf.record["type"],
-        "record": leaf.record,
+        "entity_id": leaf.record.entity_id,
+        "type": leaf.record.type,
+        "record": leaf.record.as_dict(),
         "leaf_hash": leaf.leaf_hash.hex(),
         "inclusion_proof": [h.hex() for h in item.proof],
         "tlog_proof": item.tlog_proof(),

@@ -15,6 +15,7 @@ from ledger.domain.catalog import Context
 from ledger.log.head import Head
 from ledger.log.notes import Signer
 from ledger.log.proofs import Inclusion, Leaf
+from ledger.log.record import Record
 
 
 class StoreRace(Exception):
@@ -52,10 +53,10 @@ class AppendTransaction(Protocol):
     def log_head(self) -> Head:
         """The CO's log head, current while the lock is held."""
 
-    def save(self, events: Sequence[Any]) -> list[dict[str, Any]]:
+    def save(self, events: Sequence[Any]) -> list[Record]:
         """Store the events (the store assigns positions); their records, as stored."""
 
-    def index(self, records: Sequence[dict[str, Any]], recorded: Sequence[datetime], first_leaf: int,
+    def index(self, records: Sequence[Record], recorded: Sequence[datetime], first_leaf: int,
               leaf_hashes: Sequence[bytes], citations: Sequence[Citation],
               registrations: Sequence[tuple[str, dict[str, Any], int]]) -> None:
         """Write the entries index, the references and the registry rows (``EventType.registers``)."""

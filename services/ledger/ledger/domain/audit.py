@@ -69,9 +69,9 @@ def _rectify(ctx: Context, entity: Entity | None, envelope: dict[str, Any], p: F
     return finding
 
 
-def _closed_period_row(record: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def _closed_period_row(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """A close adds its period to the CO's closed periods (what ``refuse_if_closed`` reads)."""
-    period = Period.parse(record["data"]["period"])
+    period = Period.parse(data["period"])
     return "closed_period", {"period": str(period), "start_date": period.start.isoformat(),
                              "end_date": period.end.isoformat()}
 

@@ -69,7 +69,7 @@ class EventType:
     author: str = "cooperative"
     """Who appends it: cooperative (through /events), auditor (close, findings) or admin (registration)."""
     registers: Callable[[dict[str, Any]], tuple[str, dict[str, Any]]] | None = None
-    """For types that add a row to a registry the ledger keeps beside the events: record (stored form) ->
+    """For types that add a row to a registry the ledger keeps beside the events: the event's data (stored form) ->
     (registry name, row). Registries: ``organization`` (name, street), ``closed_period`` (period, dates)."""
 
     @property

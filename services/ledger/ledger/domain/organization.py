@@ -99,9 +99,9 @@ def _elect(ctx: Context, org: Entity | None, envelope: dict[str, Any], p: Govern
     return cast(Organization, org)
 
 
-def _organization_row(record: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def _organization_row(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """A registration adds the CO to the ledger's registry of organizations (name, street)."""
-    return "organization", {"name": record["data"]["name"], "street": record["data"]["street"]}
+    return "organization", {"name": data["name"], "street": data["street"]}
 
 
 register(EventType("OrganizationRegistered", Organization, OrganizationRegistered, _register, creates=True, author="admin",

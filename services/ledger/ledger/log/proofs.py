@@ -5,9 +5,9 @@ Storage assembles them (``adapters/sql/proofs``); the dossier and the API presen
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from ledger.log import merkle, notes
+from ledger.log.record import Record
 
 
 class MissingCheckpoint(LookupError):
@@ -23,7 +23,7 @@ class Leaf:
     """One leaf of a CO's log: its event's record as stored now, and both hashes of it."""
 
     leaf_index: int
-    record: dict[str, Any]
+    record: Record
     leaf_hash: bytes
     """RFC 9162 leaf hash of ``records.leaf_bytes(record)``, computed from the bytes stored now."""
     logged_leaf_hash: bytes
@@ -31,7 +31,7 @@ class Leaf:
 
     @property
     def position(self) -> int:
-        return int(self.record["position"])
+        return int(self.record.position)
 
     @property
     def intact(self) -> bool:

@@ -25,7 +25,8 @@ _PLAIN = (f"t LIKE '%%{_TYPE_MARK}%%' AND t NOT LIKE '%%{_TYPE_MARK}%%{_TYPE_MAR
 (``%%``: the statement goes through psycopg2's parameter formatting)."""
 
 _EVENTS = """
-    SELECT ev.id AS position, ev.topic AS topic, convert_from(ev.state, 'UTF8') AS t
+    SELECT ev.id AS position, ev.originator_id, ev.originator_version, ev.topic AS topic,
+           convert_from(ev.state, 'UTF8') AS t
     FROM {events} ev JOIN {entries} en ON en.position = ev.id
     WHERE ev.id > %(after)s AND ev.id <= %(upto)s AND en.position > %(after)s AND en.position <= %(upto)s
     OFFSET 0
@@ -70,7 +71,7 @@ CROSS JOIN LATERAL (
 the state (and match the topic) once per reference instead of once per event."""
 
 IRREGULAR_SQL = """
-SELECT p.position, p.topic, p.t FROM ({events_sql}) p
+SELECT p.position, p.originator_id, p.originator_version, p.topic, p.t FROM ({events_sql}) p
 WHERE NOT ({plain}) OR p.t::jsonb->'timestamp'->>'_type_' IS DISTINCT FROM 'datetime_iso'
 ORDER BY p.position
 """
@@ -89,7 +90,7 @@ def insert_facts(conn: Connection, table: str, events: str, entries: str, after:
 
 
 def irregular_rows(conn: Connection, events: str, entries: str, after: int, upto: int) -> list[tuple[Any, ...]]:
-    """(position, topic, state text) of the events in the range that ``insert_facts`` leaves to Python."""
+    """(position, originator id, version, topic, state text) of the events in the range that ``insert_facts`` leaves to Python."""
     events_sql = _EVENTS.format(events=events, entries=entries)
     sql = IRREGULAR_SQL.format(events_sql=events_sql, plain=_PLAIN)
     cursor = conn.connection.cursor()

@@ -35,6 +35,7 @@ from ledger.adapters.sql.tables import (
 from ledger.application.ports import Citation, StoreRace
 from ledger.log.head import Head
 from ledger.log.notes import Signer
+from ledger.log.record import Record
 from ledger.runtime import cyclic_gc_paused
 
 REGISTRIES = {"organization": organizations, "closed_period": closed_periods}
@@ -65,26 +66,26 @@ class SqlAppendTransaction:
             self.head = tlog.read_head(self.session, self.org_id)
         return self.head
 
-    def save(self, events: Sequence[Any]) -> list[dict[str, Any]]:
+    def save(self, events: Sequence[Any]) -> list[Record]:
         recordings = self.store.save(*events)
         records = [
             record_from_stored(r.notification.id, r.notification.originator_id, r.notification.originator_version,
                                r.notification.topic, decode_state(self.store.mapper, r.notification.state))
             for r in recordings
         ]
-        self.saved.extend((record["entity_id"], r.notification) for record, r in zip(records, recordings))
+        self.saved.extend((record.entity_id, r.notification) for record, r in zip(records, recordings))
         return records
 
-    def index(self, records: Sequence[dict[str, Any]], recorded: Sequence[datetime], first_leaf: int,
+    def index(self, records: Sequence[Record], recorded: Sequence[datetime], first_leaf: int,
               leaf_hashes: Sequence[bytes], citations: Sequence[Citation],
               registrations: Sequence[tuple[str, dict[str, Any], int]]) -> None:
         self.session.execute(insert(entries), [
             {
-                "position": rec["position"], "org_id": self.org_id, "entity_id": rec["entity_id"],
-                "entity_version": rec["entity_version"], "type": rec["type"],
-                "schema_version": rec["schema_version"], "effective_date": rec["effective_date"],
-                "recorded_at": at, "actor": rec["actor"], "idempotency_key": rec["idempotency_key"],
-                "flagged": bool(rec["flags"]), "leaf_index": first_leaf + i, "leaf_hash": leaf_hashes[i],
+                "position": rec.position, "org_id": self.org_id, "entity_id": rec.entity_id,
+                "entity_version": rec.entity_version, "type": rec.type,
+                "schema_version": rec.schema_version, "effective_date": rec.effective_date,
+                "recorded_at": at, "actor": rec.actor, "idempotency_key": rec.idempotency_key,
+                "flagged": bool(rec.flags), "leaf_index": first_leaf + i, "leaf_hash": leaf_hashes[i],
             }
             for i, (rec, at) in enumerate(zip(records, recorded))
         ])

@@ -3,23 +3,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from ledger.adapters.sql.event_store import EventStore, engine_of, events_table
-from ledger.adapters.sql.records import decode_stored
+from ledger.adapters.sql.records import decode_stored, record_from_stored
 from ledger.adapters.sql.tables import entries
-from ledger.log.record import event_type_from_topic
+from ledger.log.record import Record
 
 
 class Feed:
-    """The global feed as ``facts_of`` reads it: every record's position, CO, type, envelope fields and data.
+    """The global feed in log order, as records (decoded from the stored bytes as written).
 
-    The same values as ``Reader.records`` (decoded from the stored bytes as written),
-    without what the facts do not use (event id, actor); cheaper to read in bulk.
+    The same records as ``Reader.records``, read in bulk by keyset pages; on PostgreSQL the state
+    comes back as text and most states are decoded by the JSON parser alone (``decode_stored``).
     """
 
     def __init__(self, ledger: EventStore) -> None:
@@ -30,7 +29,8 @@ class Feed:
         self.as_text = self.engine.dialect.name == "postgresql" and not mapper.cipher and not mapper.compressor
         state = func.convert_from(events.c.state, "UTF8") if self.as_text else events.c.state
         self.query = (
-            select(events.c.id, events.c.topic, state.label("state"))
+            select(events.c.id, events.c.originator_id, events.c.originator_version, events.c.topic,
+                   state.label("state"))
             .join(entries, entries.c.position == events.c.id)
         )
         self.events = events
@@ -41,11 +41,11 @@ class Feed:
         with self.engine.connect() as conn:
             return int(conn.execute(select(func.max(entries.c.position))).scalar() or 0)
 
-    def records(self, after: int, limit: int) -> list[dict[str, Any]]:
+    def records(self, after: int, limit: int) -> list[Record]:
         """The records after position ``after``, at most ``limit``, in log order."""
         return [self._record(*row) for row in self._rows(after, limit)]
 
-    def pages(self, after: int, limit: int, pool: ThreadPoolExecutor | None = None) -> Iterator[list[dict[str, Any]]]:
+    def pages(self, after: int, limit: int, pool: ThreadPoolExecutor | None = None) -> Iterator[list[Record]]:
         """Every record after ``after`` in pages of ``limit`` (keyset); with a pool, the next page is read ahead."""
         pending = pool.submit(self._rows, after, limit) if pool is not None else None
         while True:
@@ -65,15 +65,8 @@ class Feed:
         with self.engine.connect() as conn:
             return list(conn.execute(query).tuples())
 
-    def _record(self, position: int, topic: str, stored: Any) -> dict[str, Any]:
-        state = decode_stored(self.ledger.mapper, stored, self.as_text)
-        envelope = state["envelope"]
-        return {"position": position, "org_id": envelope["org_id"], "type": _type_of(topic),
-                "entity_id": envelope["entity_id"], "effective_date": envelope["effective_date"],
-                "recorded_at": state["timestamp"].isoformat(), "flags": envelope.get("flags", []),
-                "data": state["data"]}
+    def _record(self, position: int, originator_id: Any, version: int, topic: str, stored: Any) -> Record:
+        return record_from_stored(position, originator_id, version, topic,
+                                  decode_stored(self.ledger.mapper, stored, self.as_text))
 
 
-@lru_cache(maxsize=1024)
-def _type_of(topic: str) -> str:
-    return event_type_from_topic(topic)

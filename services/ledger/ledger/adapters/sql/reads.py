@@ -13,6 +13,7 @@ from ledger.adapters.sql.records import decode_stored, record_from_stored
 from ledger.adapters.sql.tables import closed_periods, entries, log_heads, organizations
 from ledger.domain.entity import Entity, entity_uuid
 from ledger.domain.errors import NotFound
+from ledger.log.record import Record
 
 
 class Reader:
@@ -47,7 +48,7 @@ class Reader:
         return [dict(r._mapping) for r in rows]
 
     def records(self, *, org_ids: list[str] | None = None, after: int = 0, limit: int = 100,
-                type: str | None = None, entity_id: str | None = None, upto: int | None = None) -> list[dict[str, Any]]:
+                type: str | None = None, entity_id: str | None = None, upto: int | None = None) -> list[Record]:
         """Stored-form records in position order, filtered; ``org_ids=None`` means every CO."""
         query = (
             select(entries.c.position, self.events.c.originator_id, self.events.c.originator_version,
@@ -69,7 +70,7 @@ class Reader:
             rows = conn.execute(query).all()
         return [self._decode(row) for row in rows]
 
-    def iter_records(self, org_id: str, page: int = 5000) -> Iterator[dict[str, Any]]:
+    def iter_records(self, org_id: str, page: int = 5000) -> Iterator[Record]:
         """Every record of one CO, streamed page by page."""
         after = 0
         while True:
@@ -77,7 +78,7 @@ class Reader:
             yield from batch
             if len(batch) < page:
                 return
-            after = batch[-1]["position"]
+            after = batch[-1].position
 
     def last_position(self) -> int:
         """The log's last position (0 when empty)."""
@@ -123,6 +124,6 @@ class Reader:
                            entity_id=entity_id) from None
         return found
 
-    def _decode(self, row: Any) -> dict[str, Any]:
+    def _decode(self, row: Any) -> Record:
         return record_from_stored(row.position, row.originator_id, row.originator_version, row.topic,
                                   decode_stored(self.ledger.mapper, row.state, as_text=False))

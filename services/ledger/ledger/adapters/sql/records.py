@@ -11,7 +11,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import Mapper
 
-from ledger.log.record import event_id, event_type_from_topic
+from ledger.log.record import Record, event_id, event_type_from_topic
 
 
 def decode_state(mapper: Mapper[Any], state: bytes) -> dict[str, Any]:
@@ -25,24 +25,24 @@ def decode_state(mapper: Mapper[Any], state: bytes) -> dict[str, Any]:
 
 
 def record_from_stored(position: int, originator_id: UUID | str, version: int, topic: str,
-                       state: dict[str, Any]) -> dict[str, Any]:
+                       state: dict[str, Any]) -> Record:
     """Everything the ledger knows of one stored event, in stored form (money in fen)."""
     envelope = state["envelope"]
-    return {
-        "position": position,
-        "event_id": str(event_id(originator_id, version)),
-        "org_id": envelope["org_id"],
-        "entity_id": envelope["entity_id"],
-        "entity_version": version,
-        "type": event_type_from_topic(topic),
-        "schema_version": envelope["schema_version"],
-        "effective_date": envelope["effective_date"],
-        "recorded_at": state["timestamp"].isoformat(),
-        "actor": envelope["actor"],
-        "idempotency_key": envelope.get("idempotency_key"),
-        "flags": envelope.get("flags", []),
-        "data": state["data"],
-    }
+    return Record(
+        position=position,
+        event_id=str(event_id(originator_id, version)),
+        org_id=envelope["org_id"],
+        entity_id=envelope["entity_id"],
+        entity_version=version,
+        type=event_type_from_topic(topic),
+        schema_version=envelope["schema_version"],
+        effective_date=envelope["effective_date"],
+        recorded_at=state["timestamp"].isoformat(),
+        actor=envelope["actor"],
+        idempotency_key=envelope.get("idempotency_key"),
+        flags=envelope.get("flags", []),
+        data=state["data"],
+    )
 
 
 _JSON = json.JSONDecoder()

@@ -32,14 +32,14 @@ def audit_view(org_id: str, period: str, org: ReadableOrg, services: ServicesDep
     result = {"org_id": org_id, "period": str(asked), "asked_known_at": position,
               "as_known": views.view(org_id, asked, position).to_json(), "closed": None}
     closing = views.closing(org_id, asked)
-    if closing is not None and closing["position"] <= position:
-        data = closing["data"]
+    if closing is not None and closing.position <= position:
+        data = closing.data
         as_closed = views.view(org_id, asked, data["known_at_position"])
         result["closed"] = {
-            "position": closing["position"], "closed_on": closing["effective_date"], "actor": closing["actor"],
+            "position": closing.position, "closed_on": closing.effective_date, "actor": closing.actor,
             "view_sha256": data["view_sha256"], "checkpoint": data["checkpoint"],
             "as_closed": as_closed.to_json(), "reproduced": as_closed.sha256 == data["view_sha256"],
-            "adjustments": views.adjustments(org_id, asked, closing["position"]),
+            "adjustments": views.adjustments(org_id, asked, closing.position),
         }
     return PeriodViewOut.model_validate(result)
 

@@ -15,6 +15,7 @@ from ledger.entrypoints.http.models.events import (
 )
 from ledger.entrypoints.http.present import present
 from ledger.log.canonical import canonical_sha256
+from ledger.log.record import Record
 
 router = APIRouter(tags=["events"])
 
@@ -59,6 +60,6 @@ def feed(caller: CallerDep, services: ServicesDep, after: Annotated[int, Query(g
     return _page(services.reader.records(org_ids=org_ids, after=after, limit=limit), limit)
 
 
-def _page(records: list[dict], limit: int) -> EventPage:
+def _page(records: list[Record], limit: int) -> EventPage:
     events = [EventOut.model_validate(present(r)) for r in records]
-    return EventPage(events=events, next_after=records[-1]["position"] if len(records) == limit else None)
+    return EventPage(events=events, next_after=records[-1].position if len(records) == limit else None)

@@ -77,7 +77,7 @@ def inclusion(org_id: str, org: ReadableOrg, services: ServicesDep, leaf_index: 
     return InclusionOut(org_id=org_id, leaf_index=leaf.leaf_index, position=leaf.position, tree_size=proof.tree_size,
                         leaf_hash=leaf.leaf_hash.hex(), logged_leaf_hash=leaf.logged_leaf_hash.hex(),
                         stored_bytes_match_log=leaf.intact, proof=[h.hex() for h in proof.proof],
-                        root_hash=proof.root.hex(), checkpoint=proof.checkpoint, record=leaf.record)
+                        root_hash=proof.root.hex(), checkpoint=proof.checkpoint, record=leaf.record.as_dict())
 
 
 @router.get("/v1/orgs/{org_id}/log/proofs/consistency", response_model=ConsistencyOut)
