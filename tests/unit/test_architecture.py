@@ -174,11 +174,6 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
-def package_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """Import cycles among the product's modules."""
-    return cycles(graph)
-
-
 GRAPH = product_modules(SOURCES)
 
 
@@ -192,14 +187,16 @@ def test_only_adapters_and_the_read_models_store_import_sqlalchemy() -> None:
 
 
 def test_no_import_cycle_in_product_code() -> None:
-    assert package_cycles(GRAPH) == []
+    assert cycles(GRAPH) == []
 
 
-def test_services_are_built_in_bootstrap_only() -> None:
-    """The store, the appender and the views are constructed in ledger.bootstrap (tests and bench aside)."""
-    builders = {"open_event_store", "Appender", "Reader", "AuditViews", "Projector"}
+BUILDERS = {"open_event_store", "Appender", "Reader", "AuditViews", "Projector"}
+
+
+def constructions_outside_bootstrap(roots: list[Path]) -> list[str]:
+    """Calls that build the store, the appender, the reader, the views or the projector outside ledger.bootstrap."""
     offenders = []
-    for root in SOURCES:
+    for root in roots:
         for path in root.rglob("*.py"):
             name = module_name(path, root)
             if name == "ledger.bootstrap":
@@ -207,9 +204,14 @@ def test_services_are_built_in_bootstrap_only() -> None:
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if isinstance(node, ast.Call):
                     called = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
-                    if called in builders:
+                    if called in BUILDERS:
                         offenders.append(f"{name}:{node.lineno} calls {called}")
-    assert offenders == []
+    return offenders
+
+
+def test_services_are_built_in_bootstrap_only() -> None:
+    """The store, the appender and the views are constructed in ledger.bootstrap (tests and bench aside)."""
+    assert constructions_outside_bootstrap(SOURCES) == []
 
 
 def test_views_do_not_read_the_clock_or_randomness() -> None:
@@ -238,6 +240,8 @@ def test_the_checks_catch_bad_imports(tmp_path: Path) -> None:
     _write(tmp_path, "ledger.application.append", "from ledger.adapters.sql.tables import x\n"
                                                    "from .decide import y\n")
     _write(tmp_path, "ledger.application.decide", "from .append import z\n")
+    _write(tmp_path, "ledger.entrypoints.http.app", "from ledger.adapters.sql.reads import Reader\nreader = Reader(x)\n")
+    _write(tmp_path, "ledger.bootstrap", "from ledger.adapters.sql.reads import Reader\nreader = Reader(x)\n")
     graph = product_modules([tmp_path])
     by_name = {c.name: violations(graph, c) for c in CONTRACTS}
     assert by_name["domain and contracts import no framework and no other layer"] == [
@@ -247,4 +251,5 @@ def test_the_checks_catch_bad_imports(tmp_path: Path) -> None:
     assert "ledger.application.append imports ledger.adapters.sql.tables" in \
         by_name["application imports no adapter, entrypoint or framework"]
     assert sql_outside_adapters(graph) == ["ledger.domain.money imports sqlalchemy"]
-    assert package_cycles(graph) == [["ledger.application.append", "ledger.application.decide"]]
+    assert cycles(graph) == [["ledger.application.append", "ledger.application.decide"]]
+    assert constructions_outside_bootstrap([tmp_path]) == ["ledger.entrypoints.http.app:2 calls Reader"]

@@ -17,7 +17,7 @@ from ledger.application.decide import EventRequest, cited_ids, decide, version_e
 from ledger.application.ports import AppendStore, AppendTransaction, Citation, StoreRace
 from ledger.domain import catalog
 from ledger.domain.errors import Conflict, LedgerError, RuleViolation
-from ledger.log.head import origin_for
+from ledger.log.head import Head, origin_for
 from ledger.log.notes import Signer
 from ledger.log.record import leaf_hash_of
 
@@ -101,7 +101,7 @@ class Appender:
                 tx.remember(idempotency_key, request_hash, body, pending[-1][1].timestamp)
             return AppendOutcome(body, positions=[r.position for r in records])
 
-    def _index_and_log(self, tx: AppendTransaction, org_id: str, before: Any, pending: list[tuple[int, Any]],
+    def _index_and_log(self, tx: AppendTransaction, org_id: str, before: Head, pending: list[tuple[int, Any]],
                        records: list[dict[str, Any]], decisions: list[Any]) -> dict[str, Any]:
         leaf_hashes = [leaf_hash_of(r) for r in records]
         first_leaf = before.size

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ledger.application.ports import BatchContext
+from ledger.application.ports import DecisionContext
 from ledger.domain import catalog
 from ledger.domain.errors import Conflict, RuleViolation
 
@@ -38,7 +38,7 @@ class Decision:
     cited: list[tuple[str, str]]
 
 
-def decide(context: BatchContext, actor: str, idempotency_key: str | None, request: EventRequest,
+def decide(context: DecisionContext, actor: str, idempotency_key: str | None, request: EventRequest,
            author: str) -> Decision:
     """Check one request against the catalogue and the rules; return its new events and citations."""
     event_type = catalog.CATALOG.get(request.type)
@@ -103,7 +103,7 @@ def check_identity(event_type: catalog.EventType, entity: Any, request: EventReq
         raise version_error(request, actual)
 
 
-def check_references(context: BatchContext, event_type: catalog.EventType, payload: Any) -> list[tuple[str, str]]:
+def check_references(context: DecisionContext, event_type: catalog.EventType, payload: Any) -> list[tuple[str, str]]:
     """Every cited id must name an entity of the right kind in the same CO."""
     cited = []
     for field_name, kind in event_type.references.items():

@@ -26,7 +26,7 @@ Citation = tuple[int, str, str, str, str]
 """(position, field, target id, citing entity id, citing entity kind): one reference an event makes."""
 
 
-class BatchContext(Context, Protocol):
+class DecisionContext(Context, Protocol):
     """The CO as the batch sees it (``domain.catalog.Context``), plus what the decision function needs."""
 
     def prefetch(self, entity_ids: set[str], cited_ids: Iterable[str] = ()) -> None:
@@ -45,7 +45,7 @@ class BatchContext(Context, Protocol):
 class AppendTransaction(Protocol):
     """One append transaction of one CO, holding the CO's append lock from its start to its commit."""
 
-    context: BatchContext
+    context: DecisionContext
 
     def replay_of(self, key: str) -> tuple[str, dict[str, Any]] | None:
         """(request hash, response body) stored under this Idempotency-Key, if any."""
