@@ -18,6 +18,7 @@ install: $(STAMP)
 
 run: install  ## serve on 127.0.0.1:8000 with SQLite in var/ (LEDGER_DATABASE_URL to change)
 	@$(BIN)/ledger hello
+	$(BIN)/ledger migrate
 	$(BIN)/ledger seed-demo --if-empty --scale 0.02
 	$(BIN)/ledger run --with-projector
 

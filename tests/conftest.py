@@ -60,9 +60,18 @@ def _url_with_db(name: str) -> str:
     return f"{base}/{name}"
 
 
+@pytest.fixture
+def database_url(blank_database_url: str) -> str:
+    """A fresh database of each kind with the ledger's schema (``ledger migrate``); dropped afterwards."""
+    from ledger.adapters.sql.migrations import migrate
+
+    migrate(blank_database_url)
+    return blank_database_url
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path, postgres_admin: Engine | None) -> Iterator[str]:
-    """A fresh, empty database of each kind; dropped afterwards."""
+def blank_database_url(request: pytest.FixtureRequest, tmp_path: Path, postgres_admin: Engine | None) -> Iterator[str]:
+    """A fresh, empty database of each kind (no schema); dropped afterwards."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'ledger.db'}"
         return

@@ -23,11 +23,12 @@ PERIODS = [f"{y}-{m:02d}" for y in (2023, 2024, 2025) for m in range(1, 13)] + \
 
 
 def _app(database_url: str, key_file: Path) -> tuple[Any, Any]:
-    from ledger.bootstrap import build_services
+    from ledger.bootstrap import build_services, migrate
     from ledger.entrypoints.http.app import create_app
     from ledger.settings import Settings
 
     settings = Settings(database_url=database_url, admin_token=ADMIN, key_file=key_file)
+    migrate(settings)
     services = build_services(settings)
     return services, create_app(settings, services=services)
 

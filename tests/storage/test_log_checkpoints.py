@@ -38,7 +38,8 @@ def test_a_log_begun_before_checkpoints_were_kept_still_serves_its_latest(servic
         conn.execute(text("DROP TRIGGER ledger_checkpoints_append_only ON ledger_checkpoints" if postgres
                           else "DROP TRIGGER ledger_checkpoints_no_delete"))
         conn.execute(text("DELETE FROM ledger_checkpoints"))
-    install_append_only_triggers(services.engine)
+    with services.engine.begin() as conn:
+        install_append_only_triggers(conn)
     proofs = LogProofs(services.reader)
     size, note = proofs.checkpoint("TC-001")
     assert size == 2 and proofs.checkpoints("TC-001", upto=2) == [(2, note)]

@@ -169,14 +169,18 @@ def test_seed_demo_if_empty_leaves_a_seeded_database_alone(services: Services, d
 
 @pytest.fixture
 def second_url(database_url: str, tmp_path: Path, postgres_admin: Engine | None) -> Iterator[str]:
-    """Another empty database of the same kind."""
+    """Another database of the same kind, migrated and empty."""
+    from ledger.adapters.sql.migrations import migrate
+
     if database_url.startswith("sqlite"):
+        migrate(f"sqlite:///{tmp_path / 'second.db'}")
         yield f"sqlite:///{tmp_path / 'second.db'}"
         return
     assert postgres_admin is not None
     name = f"ledger_t_{RUN_ID}_{uuid.uuid4().hex[:8]}"
     with postgres_admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
+    migrate(f"{ADMIN_URL.rpartition('/')[0]}/{name}")
     yield f"{ADMIN_URL.rpartition('/')[0]}/{name}"
     with postgres_admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

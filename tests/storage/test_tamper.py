@@ -57,7 +57,8 @@ def change_stored_threshold(services: Services, position: int, threshold_fen: in
         conn.execute(text("DROP TRIGGER ledger_events_append_only ON ledger_events" if postgres
                           else "DROP TRIGGER ledger_events_no_update"))
         conn.execute(update(events).where(events.c.id == position).values(state=transcoder.encode(decoded)))
-    install_append_only_triggers(services.engine)
+    with services.engine.begin() as conn:
+        install_append_only_triggers(conn)
 
 
 def test_a_changed_amount_is_named_by_the_verifier_and_breaks_the_servers_proofs(services: Services,

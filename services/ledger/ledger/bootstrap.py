@@ -46,7 +46,7 @@ class Services:
 
     @property
     def views(self) -> AuditViews:
-        """The audit views (built on first use: the read model's control table is created then)."""
+        """The audit views (built on first use)."""
         if self._views is None:
             from projections.audit_views import AuditViews
 
@@ -54,10 +54,18 @@ class Services:
         return self._views  # type: ignore[no-any-return]
 
 
+def migrate(settings: Settings) -> tuple[str | None, str]:
+    """Create or upgrade the database's schema (``ledger migrate``): (revision before, after)."""
+    from ledger.adapters.sql.event_store import normalize_url
+    from ledger.adapters.sql.migrations import migrate as upgrade
+
+    return upgrade(normalize_url(settings.database_url))
+
+
 def open_store(settings: Settings) -> EventStore:
-    """The event store alone (for commands that only read or manage tokens)."""
+    """The event store alone (for commands that only read or manage tokens); refuses a schema not at head."""
     load_catalog()
-    return open_event_store(settings.database_url)
+    return open_event_store(settings.database_url, settings.statement_timeout_ms, settings.lock_timeout_ms)
 
 
 def build_services(settings: Settings) -> Services:

@@ -18,6 +18,8 @@ class Settings:
     log_origin: str = "audit-ledger.local"
     max_body_bytes: int = 4 * 1024 * 1024
     workers: int = 1
+    statement_timeout_ms: int = 30_000
+    lock_timeout_ms: int = 5_000
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
@@ -31,6 +33,8 @@ class Settings:
             log_origin=env.get("LEDGER_LOG_ORIGIN", cls.log_origin),
             max_body_bytes=int(env.get("LEDGER_MAX_BODY_BYTES", cls.max_body_bytes)),
             workers=int(env.get("LEDGER_WORKERS", cls.workers)),
+            statement_timeout_ms=int(env.get("LEDGER_STATEMENT_TIMEOUT_MS", cls.statement_timeout_ms)),
+            lock_timeout_ms=int(env.get("LEDGER_LOCK_TIMEOUT_MS", cls.lock_timeout_ms)),
         )
 
 
@@ -43,5 +47,7 @@ ENVIRONMENT_VARIABLES = (
     "LEDGER_WORKERS",
     "LEDGER_LOG_ORIGIN",
     "LEDGER_MAX_BODY_BYTES",
+    "LEDGER_STATEMENT_TIMEOUT_MS",
+    "LEDGER_LOCK_TIMEOUT_MS",
 )
 """Documented in the README and used by docker-compose.yml (a test checks both)."""

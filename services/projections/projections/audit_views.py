@@ -79,7 +79,6 @@ class AuditViews:
     def __init__(self, reader: Reader) -> None:
         self.reader = reader
         self.engine = reader.engine
-        store.ensure_control(self.engine)
 
     def resolve_known_at(self, known_at: str | None) -> int:
         """A global log position from '', a position ('1234') or a time (ISO 8601 with zone)."""

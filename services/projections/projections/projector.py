@@ -38,7 +38,6 @@ class Projector:
         self.engine = self.feed.engine
         self.page = page
         self.rebuild_page = rebuild_page
-        store.ensure_control(self.engine)
 
     def last_position(self) -> int:
         return self.feed.last_position()

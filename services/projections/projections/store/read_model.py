@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import weakref
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache, partial
 from typing import Any, Sequence
@@ -105,16 +104,6 @@ def facts_table(generation: int, indexed: bool = True) -> Table:
         Column("attrs", Text, nullable=False),
         *(indexes if indexed else ()),
     )
-
-
-_ENSURED: "weakref.WeakSet[Engine]" = weakref.WeakSet()
-"""Engines whose control tables were made sure of (once per engine, not on every view request)."""
-
-
-def ensure_control(engine: Engine) -> None:
-    if engine not in _ENSURED:
-        control.create_all(engine)
-        _ENSURED.add(engine)
 
 
 def start_generation(engine: Engine) -> int:

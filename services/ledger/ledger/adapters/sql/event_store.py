@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from eventsourcing.application import Application
-from sqlalchemy import text
-from sqlalchemy.engine import Engine, make_url
+from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
+from eventsourcing_sqlalchemy.models import StoredEventRecord
+from sqlalchemy import Table, event, text
+from sqlalchemy.engine import Connection, Engine, make_url
 
-from ledger.adapters.sql.tables import APPEND_ONLY, metadata
+from ledger.adapters.sql.tables import APPEND_ONLY, EVENTS_TABLE
 
 
 class EventStore(Application):
@@ -38,20 +40,55 @@ def describe_url(database_url: str) -> str:
     return make_url(normalize_url(database_url)).render_as_string(hide_password=True)
 
 
-def open_event_store(database_url: str) -> EventStore:
-    """Open (and create if needed) the event store and the ledger's tables."""
+def open_event_store(database_url: str, statement_timeout_ms: int = 30_000, lock_timeout_ms: int = 5_000) -> EventStore:
+    """Open the event store and the ledger's tables; never creates or changes them (``ledger migrate`` does).
+
+    Raises ``SchemaNotCurrent`` (naming the command to run) when the schema is missing, older or newer.
+    Every connection is bounded: PostgreSQL ``statement_timeout`` and ``lock_timeout``; SQLite waits
+    at most ``lock_timeout_ms`` for the write lock.
+    """
+    from ledger.adapters.sql.migrations import require_current
+
     url = normalize_url(database_url)
     ledger = EventStore(
         env={
             "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
             "SQLALCHEMY_URL": url,
-            "CREATE_TABLE": "y",
+            "CREATE_TABLE": "n",
         }
     )
     engine = engine_of(ledger)
-    metadata.create_all(engine)
-    install_append_only_triggers(engine)
+    bound_waits(engine, statement_timeout_ms, lock_timeout_ms)
+    try:
+        require_current(engine)
+    except Exception:
+        engine.dispose()
+        raise
     return ledger
+
+
+def bound_waits(engine: Engine, statement_timeout_ms: int, lock_timeout_ms: int) -> None:
+    """Set the timeouts on every new connection of ``engine`` (0: no limit)."""
+
+    @event.listens_for(engine, "connect")
+    def _bounded(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            if engine.dialect.name == "postgresql":
+                cursor.execute(f"SET statement_timeout = {int(statement_timeout_ms)}")
+                cursor.execute(f"SET lock_timeout = {int(lock_timeout_ms)}")
+                dbapi_connection.commit()
+            else:
+                cursor.execute(f"PRAGMA busy_timeout = {int(lock_timeout_ms)}")
+        finally:
+            cursor.close()
+
+
+def events_table_definition() -> Table:
+    """The event store's table as the eventsourcing SQLAlchemy recorder defines it (for migrations)."""
+    record_cls = SQLAlchemyDatastore.define_record_class(
+        cls_name="LedgerEvent", table_name=EVENTS_TABLE, schema_name=None, base_cls=StoredEventRecord)
+    return record_cls.__table__  # type: ignore[attr-defined,no-any-return]
 
 
 APPEND_LOCK_SPACE = 0x4C47
@@ -89,27 +126,25 @@ END $$;
 """
 
 
-def install_append_only_triggers(engine: Engine) -> None:
-    """Make the append-only tables refuse UPDATE, DELETE (and TRUNCATE on PostgreSQL)."""
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(4242)"))
-            conn.execute(text(_PG_FUNCTION))
-            for table in APPEND_ONLY:
-                conn.execute(text(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}"))
+def install_append_only_triggers(conn: Connection) -> None:
+    """Make the append-only tables refuse UPDATE, DELETE (and TRUNCATE on PostgreSQL): migrations only."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text(_PG_FUNCTION))
+        for table in APPEND_ONLY:
+            conn.execute(text(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}"))
+            conn.execute(text(
+                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change()"
+            ))
+            conn.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}"))
+            conn.execute(text(
+                f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change()"
+            ))
+    else:
+        for table in APPEND_ONLY:
+            for op in ("UPDATE", "DELETE"):
                 conn.execute(text(
-                    f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                    "FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change()"
+                    f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table} "
+                    f"BEGIN SELECT RAISE(ABORT, 'table {table} is append-only: {op} refused'); END"
                 ))
-                conn.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}"))
-                conn.execute(text(
-                    f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-                    "FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change()"
-                ))
-        else:
-            for table in APPEND_ONLY:
-                for op in ("UPDATE", "DELETE"):
-                    conn.execute(text(
-                        f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table} "
-                        f"BEGIN SELECT RAISE(ABORT, 'table {table} is append-only: {op} refused'); END"
-                    ))

@@ -85,6 +85,19 @@ def _project_in_background(application: object) -> None:
 
 
 @app.command()
+def migrate() -> None:
+    """Create or upgrade the database's tables, triggers and indexes (LEDGER_DATABASE_URL); safe to run at once twice."""
+    from ledger.adapters.sql.event_store import describe_url
+    from ledger.bootstrap import migrate as upgrade
+
+    settings = Settings.from_env()
+    before, after = upgrade(settings)
+    where = describe_url(settings.database_url)
+    typer.echo(f"schema of {where}: already at {after}" if before == after else
+               f"schema of {where}: {before or 'none'} -> {after}")
+
+
+@app.command()
 def hello() -> None:
     """Print where the service will listen, which database it uses and how to get a first admin token."""
     settings = Settings.from_env()
