@@ -12,6 +12,7 @@ A change to ``tables.py`` (or the read model's control tables) needs a new revis
 from __future__ import annotations
 
 import fcntl
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -21,7 +22,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection, Engine, make_url
 
 SCRIPTS = Path(__file__).resolve().parent
@@ -76,11 +77,18 @@ def require_current(engine: Engine) -> None:
         raise SchemaNotCurrent(engine.url.render_as_string(hide_password=True), revision, head())
 
 
+_IN_PROCESS = threading.Lock()
+"""Alembic's context is one per process: threads migrate one after the other."""
+
+
 def migrate(database_url: str) -> tuple[str | None, str]:
     """Create or upgrade the schema to head, once, under the migration lock; (revision before, after)."""
     engine = create_engine(database_url)
     try:
-        with _file_lock(engine), engine.connect() as conn:
+        with _IN_PROCESS, _file_lock(engine), engine.connect() as conn:
+            if conn.dialect.name == "postgresql":  # held to the end; env.py takes it again (re-entrant)
+                conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATE_LOCK})
+                conn.commit()
             before = current(conn)
             command.upgrade(config(conn), "head")
             conn.commit()
