@@ -43,6 +43,8 @@ class Services:
     signer: Signer
     proofs: LogProofs
     _views: Any = field(default=None, repr=False)
+    projector: Projector | None = None
+    """The in-process projector (``ledger run --with-projector``), whose state /readyz reports."""
 
     @property
     def views(self) -> AuditViews:

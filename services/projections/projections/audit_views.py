@@ -36,9 +36,11 @@ class Answer:
     body: dict[str, Any]
     sha256: str
     source: Literal["read-model", "replay"]
+    read_model: dict[str, Any] | None = None
+    """How far the read model was behind the log when asked (positions, seconds); not part of the hashed view."""
 
     def to_json(self) -> dict[str, Any]:
-        return {"view": self.body, "sha256": self.sha256, "source": self.source}
+        return {"view": self.body, "sha256": self.sha256, "source": self.source, "read_model": self.read_model}
 
 
 def org_of(facts: list[Fact], org_id: str) -> dict[str, Any]:
@@ -107,7 +109,14 @@ class AuditViews:
         with cyclic_gc_paused():
             facts, source = self.facts(org_id, known_at["position"], period)
             body, digest = answer(org_id, period, known_at, facts)
-        return Answer(body, digest, source)
+        return Answer(body, digest, source, self.lag())
+
+    def lag(self) -> dict[str, Any]:
+        """The read model's distance behind the log (``store.lag``)."""
+        with self.engine.connect() as conn:
+            behind = store.lag(conn)
+        return {"behind_positions": behind["positions"], "behind_seconds": behind["seconds"],
+                "tracked_position": behind["tracked_position"]}
 
     def facts(self, org_id: str, upto: int, period: Period
               ) -> tuple[list[Fact], Literal["read-model", "replay"]]:

@@ -11,15 +11,20 @@ PostgreSQL a rebuild makes its facts inside the database (``setbased``: the same
 """
 from __future__ import annotations
 
+import json
+import logging
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import nullcontext
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
 from functools import partial
-from typing import Callable
+from typing import Any, Callable
 
 from ledger.adapters.sql.event_store import EventStore
 from ledger.adapters.sql.feed import Feed
+from ledger.adapters.sql.outages import retryable
 from ledger.runtime import cyclic_gc_paused
 from projections.facts import Fact, facts_of_records
 from projections.store import read_model as store
@@ -27,6 +32,29 @@ from projections.store import setbased
 
 Progress = Callable[[int, int], None]
 """progress(done_position, last_position) after each batch."""
+
+failure_log = logging.getLogger("ledger.projector")
+
+
+@dataclass
+class ProjectorState:
+    """What the worker is doing, for /readyz: running, retrying (after a failure) or stopped."""
+
+    state: str = "starting"
+    failures: int = 0
+    """Consecutive failures (0 once a pass succeeds)."""
+    last_error: str | None = None
+    last_error_at: str | None = None
+    last_success_at: str | None = None
+    retry_in_seconds: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def backoff(failures: int, base: float = 0.5, cap: float = 30.0) -> float:
+    """Seconds to wait after the n-th consecutive failure: doubling from ``base``, at most ``cap``."""
+    return float(min(cap, base * 2 ** max(0, failures - 1)))
 
 
 class Projector:
@@ -38,6 +66,7 @@ class Projector:
         self.engine = self.feed.engine
         self.page = page
         self.rebuild_page = rebuild_page
+        self.state = ProjectorState()
 
     def last_position(self) -> int:
         return self.feed.last_position()
@@ -155,12 +184,42 @@ class Projector:
         with self.engine.connect() as conn:
             return store.tracked_position(conn, generation)
 
-    def follow(self, stop: threading.Event, poll_seconds: float = 1.0, progress: Progress | None = None) -> None:
-        """Keep the read model current until ``stop`` is set (polls: works on SQLite and PostgreSQL)."""
+    def follow(self, stop: threading.Event, poll_seconds: float = 1.0, progress: Progress | None = None,
+               max_backoff: float = 30.0) -> None:
+        """Keep the read model current until ``stop`` is set (polls: works on SQLite and PostgreSQL).
+
+        A failed pass never ends the loop: it is logged (one JSON line on ``ledger.projector``), the
+        state says "retrying", and the pass is tried again after a doubling wait (at most ``max_backoff``
+        seconds). A pass commits batch by batch, so a retry goes on from the last committed batch.
+        """
         while not stop.is_set():
             started = time.monotonic()
-            if self.run_once(progress) == 0:
+            try:
+                done = self.run_once(progress)
+            except Exception as exc:  # every failure is logged and retried: the worker never dies silently
+                wait = self._failed(exc, max_backoff)
+                stop.wait(wait)
+                continue
+            self.state.state, self.state.failures, self.state.retry_in_seconds = "running", 0, None
+            self.state.last_success_at = _now()
+            if done == 0:
                 stop.wait(max(0.0, poll_seconds - (time.monotonic() - started)))
+        self.state.state = "stopped"
+
+    def _failed(self, exc: Exception, max_backoff: float) -> float:
+        state = self.state
+        state.failures += 1
+        wait = backoff(state.failures, cap=max_backoff)
+        state.state, state.retry_in_seconds = "retrying", wait
+        state.last_error, state.last_error_at = f"{type(exc).__name__}: {exc}"[:500], _now()
+        failure_log.error(json.dumps({"event": "projector-failed", "error": state.last_error,
+                                      "transient": retryable(exc) is not None, "failures": state.failures,
+                                      "retry_in_seconds": wait, "at": state.last_error_at}, ensure_ascii=False))
+        return wait
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat()
 
 
 def _done(call: Callable[[], None]) -> Future[None]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import datetime, timezone
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache, partial
 from typing import Any, Sequence
@@ -172,6 +173,21 @@ def delete_facts_after(conn: Connection, generation: int, position: int) -> None
     """Drop the rows a stopped build wrote above its tracking position (a generation not yet swapped in)."""
     table = facts_table(generation, indexed=False)
     conn.execute(table.delete().where(table.c.position > position))
+
+
+def lag(conn: Connection) -> dict[str, Any]:
+    """How far the active read model is behind the log: positions, and seconds since the first event it lacks."""
+    generation = active_generation(conn)
+    tracked = tracked_position(conn, generation) if generation is not None else 0
+    last = int(conn.execute(select(func.max(entries.c.position))).scalar() or 0)
+    first_missing = conn.execute(select(entries.c.recorded_at).where(entries.c.position > tracked)
+                                 .order_by(entries.c.position).limit(1)).scalar()
+    seconds = 0.0
+    if first_missing is not None:
+        moment = first_missing if first_missing.tzinfo else first_missing.replace(tzinfo=timezone.utc)
+        seconds = max(0.0, round((datetime.now(timezone.utc) - moment).total_seconds(), 3))
+    return {"generation": generation, "tracked_position": tracked, "last_position": last,
+            "positions": max(0, last - tracked), "seconds": seconds}
 
 
 def count_events(conn: Connection, after: int, upto: int) -> int:

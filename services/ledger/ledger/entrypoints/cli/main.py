@@ -63,14 +63,19 @@ def worker_app(settings: Optional[Settings] = None) -> object:
     """The API application of one server process, with its JSON access log on stderr."""
     from ledger.entrypoints.http.app import create_app
 
-    access = logging.getLogger("ledger.access")
-    if not access.handlers:
+    json_lines("ledger.access")
+    return create_app(settings)
+
+
+def json_lines(name: str) -> None:
+    """Log ``name``'s records as they are (one JSON line each) on stderr."""
+    log = logging.getLogger(name)
+    if not log.handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(message)s"))
-        access.addHandler(handler)
-        access.setLevel(logging.INFO)
-        access.propagate = False
-    return create_app(settings)
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
 
 
 def _project_in_background(application: object) -> None:
@@ -79,7 +84,9 @@ def _project_in_background(application: object) -> None:
 
     from ledger.bootstrap import build_projector
 
-    projector = build_projector(application.state.services.store)  # type: ignore[attr-defined]
+    json_lines("ledger.projector")
+    services = application.state.services  # type: ignore[attr-defined]
+    projector = services.projector = build_projector(services.store)
     threading.Thread(target=projector.follow, args=(threading.Event(),), kwargs={"poll_seconds": 1.0},
                      name="projector", daemon=True).start()
 
@@ -186,16 +193,18 @@ def project(
 
     from ledger.bootstrap import build_projector, open_store
 
+    json_lines("ledger.projector")
     projector = build_projector(open_store(Settings.from_env()))
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, transient=follow) as bar:
-        task = bar.add_task("projecting", total=projector.last_position() or 1)
+    if rebuild or not follow:  # --follow alone goes straight to the loop, which retries every failure
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        with Progress(*columns, transient=follow) as bar:
+            task = bar.add_task("projecting", total=projector.last_position() or 1)
 
-        def progress(done: int, last: int) -> None:
-            bar.update(task, completed=done, total=last)
+            def progress(done: int, last: int) -> None:
+                bar.update(task, completed=done, total=last)
 
-        done = projector.rebuild(progress) if rebuild else projector.run_once(progress)
-    typer.echo(f"projected {done} events")
+            done = projector.rebuild(progress) if rebuild else projector.run_once(progress)
+        typer.echo(f"projected {done} events")
     if follow:
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())

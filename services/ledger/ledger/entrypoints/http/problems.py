@@ -8,6 +8,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ledger.adapters.sql.outages import DATABASE_ERRORS, RETRY_AFTER_SECONDS, retryable
 from ledger.domain.errors import LedgerError
 
 PROBLEM_BASE = "https://audit-ledger.local/problems/"
@@ -62,7 +63,22 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(values, default=str, ensure_ascii=False))
 
 
+def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    """A database error a retry can cure: 503 with Retry-After; any other is re-raised (a 500)."""
+    cause = retryable(exc)
+    if cause is None:
+        raise exc
+    response = problem(503, "database-unavailable", "Service Unavailable",
+                       f"数据库暂时不可用 (the database is unavailable for now: {cause['reason']}); retry after "
+                       f"{RETRY_AFTER_SECONDS} s (an append with the same Idempotency-Key is stored once)",
+                       values=cause, retry_after=RETRY_AFTER_SECONDS, instance=str(request.url.path))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def install(app: FastAPI) -> None:
+    for error in DATABASE_ERRORS:
+        app.add_exception_handler(error, _database_error)
     app.add_exception_handler(LedgerError, _ledger_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -32,12 +32,22 @@ class RectificationIn(BaseModel):
     recorded_on: IsoDate | None = None
 
 
+class ReadModelLag(BaseModel):
+    """The read model's distance behind the log: events it has not projected yet, and for how long."""
+
+    behind_positions: int
+    behind_seconds: float
+    tracked_position: int
+
+
 class ViewAnswerOut(BaseModel):
     """A view as answered: the canonical view, the SHA-256 of its canonical JSON, where its facts came from."""
 
     view: dict[str, Any] = Field(description="The view; hash it as canonical JSON (sorted keys, no spaces, UTF-8).")
     sha256: str
     source: Literal["read-model", "replay"]
+    read_model: ReadModelLag | None = Field(default=None, description="How far the read model was behind the log "
+                                            "when this was answered (not part of the hashed view).")
 
 
 class Adjustment(BaseModel):

@@ -1,9 +1,12 @@
 """Health, readiness, and token administration."""
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Response, status
 
 from ledger.adapters.sql import tokens as auth
+from ledger.adapters.sql.outages import RETRY_AFTER_SECONDS
 from ledger.entrypoints.http.deps import CallerDep, ServicesDep
 from ledger.entrypoints.http.models.events import TokenIn, TokenOut
 
@@ -17,14 +20,28 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz", tags=["health"])
-def readyz(services: ServicesDep, response: Response) -> dict[str, str]:
-    """The database answers."""
+def readyz(services: ServicesDep, response: Response) -> dict[str, Any]:
+    """Ready when the database answers and the in-process projector (if any) is not failing; 503 + Retry-After if not.
+
+    Reports the read model's lag behind the log (positions, seconds) and the projector's state
+    (``external`` when it runs as its own process, ``ledger project --follow``).
+    """
+    report: dict[str, Any] = {"status": "ready"}
     try:
-        database = services.reader.ping()
+        report["database"] = {"status": "up", "dialect": services.reader.ping()}
+        lag = services.views.lag()
     except Exception as exc:  # any driver error means not ready
+        report.update(status="unavailable", database={"status": "down", "error": type(exc).__name__})
+        lag = None
+    projector = services.projector
+    state = projector.state.to_json() if projector is not None else {"state": "external"}
+    report["projector"] = {**state, "lag": lag}
+    if projector is not None and projector.state.state == "retrying":
+        report["status"] = "unavailable"
+    if report["status"] != "ready":
         response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-        return {"status": "unavailable", "detail": type(exc).__name__}
-    return {"status": "ready", "database": database}
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return report
 
 
 @router.post("/v1/tokens", status_code=status.HTTP_201_CREATED, response_model=TokenOut, tags=["tokens"])
