@@ -82,6 +82,16 @@ def build_services(settings: Settings) -> Services:
                     signer, LogProofs(reader))
 
 
+def open_readers(settings: Settings) -> Services:
+    """The read side alone, with no signing key loaded or created (``ledger check``, the restore check).
+
+    ``appender`` and ``signer`` are None: these services only read.
+    """
+    store = open_store(settings)
+    reader = Reader(store)
+    return Services(settings, store, engine_of(store), None, reader, None, LogProofs(reader))  # type: ignore[arg-type]
+
+
 def build_projector(store: EventStore, **options: Any) -> Projector:
     """The projection worker over this store's feed (``page``, ``rebuild_page``: see Projector)."""
     from projections.projector import Projector

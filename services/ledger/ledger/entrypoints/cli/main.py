@@ -8,6 +8,7 @@ from typing import Optional
 
 import typer
 
+from ledger.entrypoints.cli.backup import register as register_backup
 from ledger.entrypoints.cli.log import export_command, verify_app
 from ledger.entrypoints.cli.seed import register as register_seed
 from ledger.settings import Settings
@@ -18,6 +19,7 @@ app.add_typer(tokens_app, name="tokens")
 app.add_typer(verify_app, name="verify")
 app.command("export")(export_command)
 register_seed(app)
+register_backup(app)
 
 
 def _engine():  # type: ignore[no-untyped-def]
