@@ -186,10 +186,22 @@ def project(
     follow: bool = typer.Option(False, "--follow", help="Keep following the feed until interrupted."),
     rebuild: bool = typer.Option(False, "--rebuild", help="Build a fresh read model from position 0 and swap it in."),
     poll: float = typer.Option(1.0, help="Seconds between polls when caught up (--follow)."),
+    status: bool = typer.Option(False, "--status", help="Print the read model's lag as JSON and exit (a health "
+                                                        "check): 1 if it is more than --max-lag seconds behind."),
+    max_lag: float = typer.Option(300.0, "--max-lag", help="Seconds of lag --status accepts."),
 ) -> None:
     """Run the projection worker: bring the audit read model up to date (once, follow, or rebuild)."""
     import signal
     import threading
+
+    if status:
+        from ledger.bootstrap import open_readers
+
+        services = open_readers(Settings.from_env())
+        lag = services.views.lag()
+        services.engine.dispose()
+        typer.echo(json.dumps(lag))
+        raise typer.Exit(0 if lag["behind_seconds"] <= max_lag else 1)
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
