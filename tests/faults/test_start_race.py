@@ -47,7 +47,7 @@ def test_opening_the_ledger_while_appending_raises_nothing(services: Services, t
         threading.Thread(target=reopen) for _ in range(2)]
     for thread in threads:
         thread.start()
-    deadline = time.monotonic() + 6
+    deadline = time.monotonic() + 4
     while time.monotonic() < deadline and not errors:
         time.sleep(0.1)
     stop.set()
