@@ -130,6 +130,9 @@ def ensure_dataset(spec: DatasetSpec, workers: int, budget_seconds: float, log: 
     if database_exists(spec.name):
         mark = read_mark(spec.name)
         if mark is not None:
+            from ledger.adapters.sql.migrations import migrate
+
+            migrate(url_of(spec.name))  # a dataset kept from before migrations is stamped; a current one untouched
             mark["reused"] = True
             log(f"dataset: reusing {spec.name} ({mark['events']:,} events, built in {mark['build_seconds']:,.0f} s)")
             return mark
@@ -140,12 +143,12 @@ def ensure_dataset(spec: DatasetSpec, workers: int, budget_seconds: float, log: 
 
 def _build(spec: DatasetSpec, workers: int, budget_seconds: float, log: Any) -> dict[str, Any]:
     import ledger.domain  # noqa: F401
-    from ledger.adapters.sql.event_store import engine_of, open_event_store
+    from ledger.adapters.sql.migrations import migrate
 
     RESULTS.mkdir(exist_ok=True)
     create_database(spec.name)
     url = url_of(spec.name)
-    engine_of(open_event_store(url)).dispose()  # tables and triggers, once, before the writers start
+    migrate(url)  # tables and triggers, once, before the writers start
     parts = _partition(spec, workers)
     total_cos = sum(len(p) for p in parts)
     log(f"dataset: building {spec.name}: {spec.counties} demo counties at scale {spec.scale} ({total_cos} COs) "

@@ -73,10 +73,13 @@ def drop_database(name: str) -> None:
 
 @contextmanager
 def scratch_database(purpose: str) -> Iterator[str]:
-    """A fresh database named after this run (ledger_bench_<run>_<purpose>), dropped afterwards."""
+    """A fresh, migrated database named after this run (ledger_bench_<run>_<purpose>), dropped afterwards."""
+    from ledger.adapters.sql.migrations import migrate
+
     name = f"ledger_bench_{RUN_ID}_{purpose}"
     create_database(name)
     try:
+        migrate(url_of(name))
         yield name
     finally:
         drop_database(name)

@@ -174,6 +174,7 @@ class Projector:
         table = store.facts_table(generation, indexed=False).name
         events, entries_name = self.feed.events.name, self.feed.entries_name
         with self.engine.begin() as conn:
+            store.unbounded(conn)  # a rebuild's bulk INSERT ... SELECT may outlast the API's statement_timeout
             setbased.insert_facts(conn, table, events, entries_name, after, upto)
             irregular = [self.feed._record(*row) for row in setbased.irregular_rows(conn, events, entries_name, after, upto)]
             store.insert_facts(conn, generation, {r.position: r.org_id for r in irregular},

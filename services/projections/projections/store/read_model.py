@@ -15,7 +15,7 @@ import io
 import json
 from datetime import datetime, timezone
 from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache, partial
+from functools import lru_cache
 from typing import Any, Sequence
 
 from sqlalchemy import (
@@ -123,7 +123,11 @@ def index_generation(engine: Engine, generation: int) -> None:
     On PostgreSQL the indexes are built two at a time on their own connections (one core each).
     """
     table = facts_table(generation)
-    build = partial(Index.create, bind=engine, checkfirst=True)
+
+    def build(index: Index) -> None:
+        with engine.begin() as conn:
+            unbounded(conn)
+            index.create(conn, checkfirst=True)
     if engine.dialect.name == "postgresql":
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="index") as pool:
             list(pool.map(build, sorted(table.indexes, key=lambda index: index.name)))
@@ -132,7 +136,14 @@ def index_generation(engine: Engine, generation: int) -> None:
             build(index)
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
+            unbounded(conn)
             conn.exec_driver_sql(f"ANALYZE {table.name}")
+
+
+def unbounded(conn: Connection) -> None:
+    """Lift ``statement_timeout`` for this transaction (a rebuild's bulk statements; PostgreSQL only)."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
 
 
 def active_generation(conn: Connection) -> int | None:
