@@ -52,7 +52,7 @@ def run(host: Optional[str] = None, port: Optional[int] = None,
         if with_projector:
             raise typer.BadParameter("--with-projector runs in one process; with several workers run the "
                                      "projector on its own: ledger project --follow", param_hint="--workers")
-        build_services(settings).store.close()  # tables, triggers and the signing key, once, before the workers
+        build_services(settings).store.close()  # the schema checked and the signing key made, once, before the workers
         uvicorn.run("ledger.entrypoints.cli.main:worker_app", factory=True, workers=processes, **listen)
         return
     application = worker_app(settings)
@@ -229,7 +229,15 @@ def project(
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except Exception as exc:
+        from ledger.adapters.sql.migrations import SchemaNotCurrent
+
+        if not isinstance(exc, SchemaNotCurrent):
+            raise
+        typer.echo(f"error: {exc}", err=True)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":
