@@ -86,7 +86,7 @@ class AuditViews:
         last = self.reader.last_position()
         if not known_at:
             return last
-        if re.fullmatch(r"\d{1,18}", known_at):
+        if re.fullmatch(r"[0-9]{1,18}", known_at):
             return min(int(known_at), last)
         later = self.reader.first_position_after(_parse_time(known_at))
         return last if later is None else later - 1

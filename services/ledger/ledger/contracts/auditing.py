@@ -7,7 +7,7 @@ from pydantic import Field
 
 from ledger.contracts.base import EntityId, Payload, Text
 
-PeriodText = Field(pattern=r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$", description="2025-03, 2025-Q1 or 2025.")
+PeriodText = Field(pattern=r"^[0-9]{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$", description="2025-03, 2025-Q1 or 2025.")
 
 
 class Adjustment(Payload):

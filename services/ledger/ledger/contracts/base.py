@@ -40,7 +40,7 @@ def _validate_money(value: Any, handler: Any, info: ValidationInfo) -> int:
     try:
         return parse_yuan(value)
     except MoneyFormatError as exc:
-        raise ValueError(str(exc)) from None
+        raise MoneyFormatError(f"{exc} (money-format)") from None
 
 
 def _serialize_money(value: int, info: SerializationInfo) -> int | str:
@@ -56,7 +56,7 @@ Money = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": r"^-?\d{1,15}(\.\d{1,2})?$",
+            "pattern": r"^-?[0-9]{1,15}(\.[0-9]{1,2})?$",
             "description": "Yuan as a decimal string with at most two decimals; stored as integer fen.",
             "examples": ["50000.00"],
         }
@@ -78,15 +78,21 @@ EntityId = Annotated[
 
 Text = Annotated[str, Field(min_length=1, max_length=500)]
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class DateFormatError(ValueError):
+    """A date was not written YYYY-MM-DD in ASCII digits with nothing after."""
+
+    rule = "date-format"
 
 
 def iso_date_only(value: Any) -> Any:
-    """Dates are 'YYYY-MM-DD' strings (or date objects in code); never numbers or other formats."""
+    """Dates are 'YYYY-MM-DD' strings of ASCII digits (or date objects in code); never numbers or other formats."""
     if isinstance(value, date):
         return value
-    if not isinstance(value, str) or not _ISO_DATE.match(value):
-        raise ValueError(f"dates are ISO strings YYYY-MM-DD; got {value!r}")
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise DateFormatError(f"dates are ISO strings YYYY-MM-DD (date-format); got {value!r}")
     return value
 
 

@@ -1,4 +1,4 @@
-"""Payload contracts of bookkeeping: vouchers (记账凭证) and their reversal (红字冲销)."""
+"""Payload contracts of bookkeeping: vouchers (记账凭证), their reversal (红字冲销) and red-ink correction (红字更正)."""
 from __future__ import annotations
 
 from typing import Literal
@@ -6,28 +6,31 @@ from typing import Literal
 from pydantic import Field
 
 from ledger.contracts.auditing import Adjustment
-from ledger.contracts.base import EntityId, Payload, PositiveMoney, Text
+from ledger.contracts.base import EntityId, Money, Payload, Text
 
 
 class VoucherLine(Payload):
     """One line of a voucher: an account of the 2023 chart, debit or credit, an amount."""
 
     account: str = Field(
-        pattern=r"^\d{3,10}$", description="Account code of the 2023 chart (会计科目), e.g. 102 银行存款, 501 经营收入."
+        pattern=r"^[0-9]{3,10}$", description="Account code of the 2023 chart (会计科目), e.g. 102 银行存款, 501 经营收入."
     )
     side: Literal["debit", "credit"] = Field(description="debit 借方 or credit 贷方.")
-    amount: PositiveMoney = Field(description="Amount in yuan, more than zero.")
+    amount: Money = Field(description="Amount in yuan, not zero; negative (red ink, 红字) only on a voucher that "
+                          "corrects another (``corrects``).")
     memo: Text | None = Field(default=None, description="The line's note (摘要), e.g. 收张三门面房一季度租金.")
 
 
 class VoucherPosted(Payload):
-    """A voucher is posted (记账凭证): balanced lines of the 2023 chart; corrected only by reversal."""
+    """A voucher is posted (记账凭证): balanced lines of the 2023 chart; corrected by reversal or in red ink."""
 
     description: Text = Field(description="What the voucher records (摘要), e.g. 收张三门面房一季度租金.")
     lines: list[VoucherLine] = Field(
         min_length=2, max_length=200, description="At least two lines; debits equal credits."
     )
     attachments: int = Field(default=0, ge=0, description="Number of supporting documents (附件张数).")
+    corrects: EntityId | None = Field(default=None, description="The voucher this one corrects (红字更正 or 补充登记); "
+                                      "only such a voucher may carry negative amounts, on the accounts it cites.")
     adjusts: Adjustment | None = Field(default=None, description="Set when it corrects a closed period (调整).")
 
 

@@ -17,7 +17,7 @@ class CloseIn(BaseModel):
 class FindingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     finding_id: EntityId
-    period: str = Field(pattern=r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$")
+    period: str = Field(pattern=r"^[0-9]{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$")
     title: str = Field(min_length=1, max_length=500)
     detail: str = Field(min_length=1, max_length=500)
     severity: str = "medium"
