@@ -40,3 +40,21 @@ class VoucherReversed(Payload):
     reverses: EntityId = Field(description="The voucher reversed.")
     reason: Text = Field(description="Why it is reversed (冲销原因).")
     adjusts: Adjustment | None = Field(default=None, description="Set when it corrects a closed period (调整).")
+
+
+class ClosingLine(Payload):
+    """One line of a closing voucher (结转凭证): an income, expense or result account, a side, an amount."""
+
+    account: str = Field(pattern=r"^[0-9]{3,10}$", description="5xx, 321 本年收益 or 322 收益分配.")
+    side: Literal["debit", "credit"] = Field(description="debit 借方 or credit 贷方.")
+    amount: Money = Field(description="Amount in yuan, more than zero.")
+
+
+class ClosingPosted(Payload):
+    """The closing voucher of a month or year (期末结转), computed from the books by the closing command:
+    5xx to 321 本年收益, and at year end 321 to 322 收益分配."""
+
+    period: str = Field(pattern=r"^[0-9]{4}(-(0[1-9]|1[0-2]))?$", description="The month (2024-03) or year (2024).")
+    description: Text = Field(description="摘要, e.g. 结转2024年收支.")
+    lines: list[ClosingLine] = Field(max_length=200, description="The transfers; none when nothing was left to close.")
+    rules_version: int = Field(ge=1, description="The books rules version the balances were computed under.")

@@ -7,6 +7,7 @@ from ledger.domain import (  # noqa: F401  (imported for their registrations)
     assets,
     audit,
     books,
+    closing,
     distribution,
     governance,
     leases,

@@ -6,6 +6,8 @@ from typing import Sequence
 
 from ledger.domain.periods import Period
 from projections.facts import Fact
+from projections.views.layouts import balance_sheet_2023
+from projections.views.rules import LEGACY, RULES, Rules
 from projections.views.common import (
     Posting,
     Row,
@@ -24,11 +26,14 @@ CASH_ACCOUNTS = ("101", "102")
 """库存现金 and 银行存款: the cash journal and the bank journal."""
 
 
-def render_monthly(org: Row, period: Period, facts: Sequence[Fact]) -> Row:
-    """The monthly view of ``period`` from the CO's facts (log order, effective by the period end)."""
+def render_monthly(org: Row, period: Period, facts: Sequence[Fact], rules: Rules = RULES[LEGACY]) -> Row:
+    """The monthly view of ``period`` from the CO's facts (log order, effective by the period end).
+
+    Under rules v2 reversals are in red ink and the monthly balance sheet (资产负债表 月报) is added.
+    """
     start, end = period.start.isoformat(), period.end.isoformat()
-    postings = journal(facts)
-    return {
+    postings = journal(facts, rules.red_ink)
+    view = {
         **header("monthly", org, period),
         "trial_balance": trial_balance(postings, start, end),
         "income_expense": income_expense(postings, start, end),
@@ -36,6 +41,9 @@ def render_monthly(org: Row, period: Period, facts: Sequence[Fact]) -> Row:
         "cash_journal": [cash_journal(postings, code, start, end) for code in CASH_ACCOUNTS],
         "exceptions": exceptions(facts, postings, start, end),
     }
+    if rules.books_2023:
+        view["balance_sheet"] = balance_sheet_2023(postings, f"{period.year:04d}-01-01", end)
+    return view
 
 
 def income_expense(postings: Sequence[Posting], start: str, end: str) -> Row:
