@@ -126,3 +126,22 @@ def test_a_period_closed_under_old_rules_is_reproduced_and_the_view_now_says_the
     assert asked_old["as_known"]["rules_version"] == 1 and asked_old["closed"]["differs_because"] == []
     bad = api.request("GET", "/v1/orgs/TC-001/audit/2024-03?rules=٢", token=auditor)
     assert bad.status_code == 422 and bad.json()["rule"] == "rules-version"
+
+
+def test_ledger_books_close_posts_the_year_from_the_command_line(api: Api, database_url: str, tmp_path: Any,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from ledger.entrypoints.cli.main import app
+
+    coop, auditor = books_co(api)
+    monkeypatch.setenv("LEDGER_DATABASE_URL", database_url)
+    monkeypatch.setenv("LEDGER_KEY_FILE", str(api.services.settings.key_file))
+    runner = CliRunner()
+    done = runner.invoke(app, ["books", "close", "--org", "TC-001", "--period", "2024", "--today", "2025-01-02"])
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.output)["voucher_id"] == "JZ-2024"
+    again = runner.invoke(app, ["books", "close", "--org", "TC-001", "--period", "2024", "--today", "2025-01-02"])
+    assert again.exit_code == 1 and "period-closing-exists" in again.output
+    ledger = api.request("GET", "/v1/orgs/TC-001/books/accounts/322?from=2024-01-01&to=2024-12-31", token=auditor)
+    assert ledger.json()["view"]["closing"] == "2100.00"
