@@ -8,6 +8,7 @@ from ledger.domain import (  # noqa: F401  (imported for their registrations)
     audit,
     books,
     closing,
+    depreciation,
     distribution,
     governance,
     leases,
