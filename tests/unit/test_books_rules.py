@@ -126,3 +126,12 @@ def test_the_2023_statements_by_hand() -> None:
     assert figures["current_year_result"][1] == "263.00"
     assert year["rules_version"] == 2 and "rules_version" not in render("yearly", ORG, Period(2024, "year"),
                                                                          story().facts(), V1)
+
+
+@fast
+@given(ledgers(), st.one_of(months, years))
+def test_v2_views_read_the_same_from_their_selection_as_from_all_facts(log: Log, period: Period) -> None:
+    from projections.selection import select_facts
+
+    kind, facts = VIEW_OF_KIND[period.kind], log.facts()
+    assert render(kind, ORG, period, facts, V2) == render(kind, ORG, period, select_facts(kind, period, facts), V2)

@@ -7,6 +7,7 @@ from typing import Sequence
 from ledger.domain.periods import Period
 from projections.facts import Fact
 from projections.views.layouts import balance_sheet_2023
+from projections.views.reconcile import reconciliations
 from projections.views.rules import LEGACY, RULES, Rules
 from projections.views.common import (
     Posting,
@@ -43,6 +44,7 @@ def render_monthly(org: Row, period: Period, facts: Sequence[Fact], rules: Rules
     }
     if rules.books_2023:
         view["balance_sheet"] = balance_sheet_2023(postings, f"{period.year:04d}-01-01", end)
+        view["reconciliations"] = reconciliations(facts, postings, start, end, year_end=False)
     return view
 
 

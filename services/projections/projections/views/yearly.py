@@ -14,6 +14,7 @@ from projections.facts import Fact
 from projections.views.assets import asset_states, roll_forward
 from projections.views.common import Row, day_before, fixed_ratio, header, journal, within
 from projections.views.layouts import balance_sheet_2023, income_statement_2023
+from projections.views.reconcile import fixed_asset_roll_forward, reconciliations
 from projections.views.leasing import LeaseState, lease_states, rent_between
 from projections.views.rules import LEGACY, RULES, Rules
 from projections.views.statements import balance_sheet, income_statement
@@ -55,6 +56,8 @@ def render_yearly(org: Row, period: Period, facts: Sequence[Fact], rules: Rules 
             "balance_sheet": balance_sheet_2023(postings, start, end),
             "income_statement": statement,
             "return_on_operating_assets": return_on_operating_assets(facts, leases, start, end, result),
+            "fixed_assets": fixed_asset_roll_forward(facts, start, end),
+            "reconciliations": reconciliations(facts, postings, start, end, year_end=True),
         })
     return view
 
