@@ -44,7 +44,7 @@ def collect(database_url: str, key_file: Path, scale: float = 0.02, seed: int = 
     try:
         allow_frozen_time(services.store)
         with freeze_time(FROZEN_AT):
-            write_demo(services, scale, seed)
+            write_demo(services, scale, seed, profile="2023-legacy")
         out: dict[str, Any] = {}
         with TestClient(app) as client:
             auth = {"Authorization": f"Bearer {ADMIN}"}

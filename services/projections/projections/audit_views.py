@@ -22,7 +22,7 @@ from projections.facts import Fact, facts_of_records
 from projections.selection import ORG_TYPES, select_facts
 from projections.store import read_model as store
 from projections.views.common import journal, turnover
-from projections.views.rules import LEGACY, RULES, Rules, rules_of
+from projections.views.rules import LEGACY, Rules, rules_of
 
 PROJECTION_VERSION = 1
 """Bumped whenever a view's content or shape changes; part of every hashed answer."""
@@ -54,8 +54,9 @@ def org_of(facts: list[Fact], org_id: str) -> dict[str, Any]:
 
 
 def answer(org_id: str, period: Period, known_at: dict[str, Any], facts: list[Fact],
-           rules: Rules = RULES[LEGACY]) -> tuple[dict[str, Any], str]:
-    """THE function: the view of (CO, period, log prefix) under ``rules`` and the SHA-256 of its canonical JSON.
+           rules: Rules | None = None) -> tuple[dict[str, Any], str]:
+    """THE function: the view of (CO, period, log prefix) under ``rules`` (the current ones when None) and
+    the SHA-256 of its canonical JSON.
 
     ``facts``: all the CO's facts of the prefix, or their selection for this view and period
     (``selection.select_facts``, which is idempotent): the view reads the selection either way.
@@ -65,7 +66,7 @@ def answer(org_id: str, period: Period, known_at: dict[str, Any], facts: list[Fa
     kind = VIEW_OF_PERIOD[period.kind]
     selected = select_facts(kind, period, facts)
     org = org_of(selected, org_id)
-    view = render(kind, org, period, selected, rules)
+    view = render(kind, org, period, selected, rules or rules_of(None))
     body = {**view, "known_at": known_at, "projection_version": PROJECTION_VERSION}
     return body, canonical_sha256(body)
 
