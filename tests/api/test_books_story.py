@@ -151,6 +151,10 @@ def test_a_year_of_books_gives_the_hand_computed_statements(api: Api) -> None:
                ["trial_balance"]["accounts"]}
     assert not any(code.startswith("5") or code == "321" for code in january)
 
+    december = get(api, auditor, f"/v1/orgs/{ORG}/audit/2025-12")["as_known"]["view"]
+    booked = {v["voucher"]: v["total"] for v in december["vouchers"]}
+    assert (booked["ZJ-2025"], booked["JZ-2025"]) == ("9000.00", "88500.00")   # JZ: 50,000 + 38,500 on the debit side
+    assert december["reconciliations"]["exceptions"] == []
     book = get(api, auditor, f"/v1/orgs/{ORG}/books/accounts/112?from=2025-01-01&to=2025-12-31")["view"]
     assert (book["opening"], book["debit"], book["credit"], book["closing"]) == \
         ("0.00", "50000.00", "37500.00", "12500.00")

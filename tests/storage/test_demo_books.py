@@ -29,3 +29,6 @@ def test_the_2023_demo_lists_its_planted_exceptions_and_no_others(services: Serv
     january = views.view(county.cos[0].org_id, Period(2025, "month", 1), now).body
     result_rows = [row for row in january["trial_balance"]["accounts"] if row["account"][0] == "5"]
     assert result_rows and all(row["opening_debit"] == row["opening_credit"] == "0.00" for row in result_rows)
+    december = views.view(county.cos[0].org_id, Period(2025, "month", 12), now).body
+    assert december["reconciliations"]["exceptions"] == [] and december["trial_balance"]["balanced"] is True
+    assert {"JZ-2025", "ZJ-2025"} <= {v["voucher"] for v in december["vouchers"]}

@@ -6,6 +6,7 @@ from typing import Sequence
 
 from ledger.domain.periods import Period
 from projections.facts import Fact
+from projections.views.bookings import BOOKING_KINDS, booked_lines
 from projections.views.layouts import balance_sheet_2023
 from projections.views.reconcile import reconciliations
 from projections.views.rules import LEGACY, RULES, Rules
@@ -78,6 +79,10 @@ def vouchers(facts: Sequence[Fact], postings: Sequence[Posting], start: str, end
     reversed_by = {str(f.attrs.get("reverses")): f.entity_id for f in facts if f.kind == "reversal"}
     reversals = {f.entity_id: f for f in facts if f.kind == "reversal"}
     recorded = {f.entity_id: f.recorded_at for f in facts if f.kind in ("journal", "reversal")}
+    for f in facts:  # closings, depreciation, opening entries: the first event booking under the voucher
+        booked = booked_lines(f) if f.kind in BOOKING_KINDS else None
+        if booked is not None:
+            recorded.setdefault(booked[0], f.recorded_at)
     grouped: dict[str, list[Posting]] = {}
     for p in postings:
         if within(p.date, start, end):
