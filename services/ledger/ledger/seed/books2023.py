@@ -17,7 +17,8 @@ from datetime import date
 
 from ledger.domain.money import parse_yuan
 from ledger.seed.chronicle import HISTORY_END, YEARS, Chronicle, days, yuan
-from ledger.seed.founding import Asset
+from ledger.domain.depreciation import straight_line
+from ledger.seed.founding import USEFUL_LIFE, Asset
 from ledger.seed.plan import KIND, CountyPlan
 
 DEFAULT_PROFILE = "2023"
@@ -57,12 +58,14 @@ def register_works(chronicle: Chronicle, tender_id: str, project: str, building:
 
 
 def depreciate(chronicle: Chronicle, assets: list[Asset]) -> None:
-    """Every year end, a year of straight-line depreciation of each fixed asset of the inventory (Dr 511 Cr 152)."""
+    """Every year end, a year of straight-line depreciation of each fixed asset of the inventory (Dr 511 Cr 152),
+    counted with the year's expenses (the ledger computes the same amount: ``depreciation.straight_line``)."""
     for year in YEARS:
         for asset in assets:
             if KIND[asset.kind].category == "fixed_asset" and asset.book_fen:
                 chronicle.add("AssetDepreciated", asset.asset_id, date(year, 12, 31), voucher=f"ZJ-{year}",
                               period=str(year), expense_account="511")
+                chronicle.expenses[year] += straight_line(asset.book_fen, 0, USEFUL_LIFE[asset.kind], 12)
 
 
 def bank_by_day(chronicle: Chronicle) -> dict[date, int]:

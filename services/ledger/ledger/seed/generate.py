@@ -38,13 +38,14 @@ def chronicle_of(co: CoPlan, profile: str = LEGACY_PROFILE, plant: str | None = 
         if asset.annual_rent_fen:
             leasing.lease_out(asset, plants.get(asset.asset_id))
     award_tenders(chronicle, co, approvals, assets)
+    if chronicle.books_2023:  # before the distributions, which share out the result net of depreciation
+        depreciate(chronicle, assets)
     for year in YEARS:
         pass_on_shares(chronicle, register, year)
         correct_names(chronicle, register, year)
         post_expenses(chronicle, co, year)
         distribute(chronicle, co, register, year)
     if chronicle.books_2023:
-        depreciate(chronicle, assets)
         borrow_when_short(chronicle)
         if plant == "bank-negative":
             overdraw(chronicle)
