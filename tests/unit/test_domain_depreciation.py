@@ -80,3 +80,33 @@ def test_closing_lines_zero_every_result_account_and_at_year_end_carry_321_to_32
     assert loss[-2:] == [{"account": "321", "side": "credit", "amount": 1_000},
                          {"account": "322", "side": "debit", "amount": 1_000}]
     assert closing_lines({}, year_end=True) == []
+
+
+def closing(period: str = "2024", lines: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    return {"period": period, "description": "结转", "rules_version": 2, "lines": lines if lines is not None else [
+        {"account": "501", "side": "debit", "amount": "10.00"}, {"account": "321", "side": "credit", "amount": "10.00"}]}
+
+
+def test_a_closing_voucher_is_its_period_end_on_result_accounts_only_and_balanced() -> None:
+    from ledger.domain.closing import refuse_if_closed_already
+    from ledger.domain.errors import Conflict
+    from ledger.domain.periods import Period
+
+    ledger = new_co()
+    assert ledger.append("ClosingPosted", "JZ-2024", closing(), on="2024-12-31").entity.period == "2024"
+    with refused("closing-voucher"):
+        ledger.append("ClosingPosted", "JZ-2024-11", closing("2024-11"), on="2024-11-29")
+    with refused("closing-accounts"):
+        ledger.append("ClosingPosted", "JZ-2024-11", closing("2024-11", [
+            {"account": "102", "side": "debit", "amount": "10.00"},
+            {"account": "321", "side": "credit", "amount": "10.00"}]), on="2024-11-30")
+    with refused("voucher-unbalanced"):
+        ledger.append("ClosingPosted", "JZ-2024-11", closing("2024-11", [
+            {"account": "501", "side": "debit", "amount": "10.00"},
+            {"account": "321", "side": "credit", "amount": "9.00"}]), on="2024-11-30")
+    try:
+        refuse_if_closed_already(ledger, Period(2024, "year"))
+    except Conflict as exc:
+        assert exc.rule == "period-closing-exists" and exc.status == 409
+    else:
+        raise AssertionError("a second closing of 2024 was not refused")

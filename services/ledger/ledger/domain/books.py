@@ -11,7 +11,7 @@ carry negative amounts, and only on an account and side of the voucher it correc
 """
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, Sequence, cast
 
 from eventsourcing.domain import event
 
@@ -71,13 +71,18 @@ def _post(ctx: Context, entity: Entity | None, envelope: dict[str, Any], p: Vouc
         raise RuleViolation("account-unknown", f"voucher {voucher_id} uses account codes {', '.join(unknown)}, not in "
                             "the 2023 chart (财会〔2023〕14号)", voucher_id=voucher_id, accounts=unknown)
     check_amounts(ctx, voucher_id, p)
-    debits = sum(line.amount for line in p.lines if line.side == "debit")
-    credits = sum(line.amount for line in p.lines if line.side == "credit")
+    check_balanced(voucher_id, p.lines)
+    return Voucher(envelope=envelope, data=p.stored())
+
+
+def check_balanced(voucher_id: str, lines: Sequence[Any]) -> None:
+    """Debits equal credits (rule ``voucher-unbalanced``), red ink counted with its sign."""
+    debits = sum(line.amount for line in lines if line.side == "debit")
+    credits = sum(line.amount for line in lines if line.side == "credit")
     if debits != credits:
         raise RuleViolation("voucher-unbalanced", f"voucher {voucher_id}: debits {format_fen(debits)} yuan, credits "
                             f"{format_fen(credits)} yuan", voucher_id=voucher_id, debits=format_fen(debits),
                             credits=format_fen(credits))
-    return Voucher(envelope=envelope, data=p.stored())
 
 
 def check_amounts(ctx: Context, voucher_id: str, p: VoucherPosted) -> None:

@@ -12,11 +12,11 @@ from typing import Any, Mapping
 from eventsourcing.domain import event
 
 from ledger.contracts.books import ClosingPosted
+from ledger.domain.books import check_balanced
 from ledger.domain.catalog import Context, EventType, register
 from ledger.domain.chart import CHART
 from ledger.domain.entity import Entity
 from ledger.domain.errors import Conflict, RuleViolation
-from ledger.domain.money import format_fen
 from ledger.domain.periods import Period
 
 RESULT = "321"
@@ -85,12 +85,7 @@ def _post(ctx: Context, entity: Entity | None, envelope: dict[str, Any], p: Clos
     if strays or any(line.amount <= 0 for line in p.lines):
         raise RuleViolation("closing-accounts", f"a closing moves positive amounts between 5xx, 321 and 322 only; "
                             f"got {', '.join(strays) or 'an amount not above zero'}", period=p.period, accounts=strays)
-    debits = sum(line.amount for line in p.lines if line.side == "debit")
-    credits = sum(line.amount for line in p.lines if line.side == "credit")
-    if debits != credits:
-        raise RuleViolation("voucher-unbalanced", f"closing {voucher_id}: debits {format_fen(debits)} yuan, credits "
-                            f"{format_fen(credits)} yuan", voucher_id=voucher_id, debits=format_fen(debits),
-                            credits=format_fen(credits))
+    check_balanced(voucher_id, p.lines)
     return Closing(envelope=envelope, data=p.stored())
 
 
