@@ -145,3 +145,15 @@ def test_ledger_books_close_posts_the_year_from_the_command_line(api: Api, datab
     assert again.exit_code == 1 and "period-closing-exists" in again.output
     ledger = api.request("GET", "/v1/orgs/TC-001/books/accounts/322?from=2024-01-01&to=2024-12-31", token=auditor)
     assert ledger.json()["view"]["closing"] == "2100.00"
+
+
+@pytest.mark.parametrize("bad", ["١٢", "12%0A", "１２", "+12"])
+def test_positions_and_counts_in_queries_are_ascii_digits_only(api: Api, bad: str) -> None:
+    coop, auditor = books_co(api)
+    for path in (f"/v1/orgs/TC-001/events?after={bad}", f"/v1/orgs/TC-001/events?limit={bad}",
+                 f"/v1/orgs/TC-001/log/proofs/inclusion?leaf_index={bad}"):
+        refused = api.request("GET", path, token=auditor)
+        assert refused.status_code == 422 and "number-format" in refused.json()["detail"], (path, refused.text)
+    known = api.request("GET", f"/v1/orgs/TC-001/audit/2024?known_at={bad}", token=auditor)
+    assert known.status_code == 422 and known.json()["rule"] == "known-at-format"
+    assert api.request("GET", "/v1/orgs/TC-001/events?after=0&limit=12", token=auditor).status_code == 200

@@ -99,6 +99,25 @@ def iso_date_only(value: Any) -> Any:
 IsoDate = Annotated[date, BeforeValidator(iso_date_only)]
 """A calendar date, written YYYY-MM-DD."""
 
+_ASCII_INT = re.compile(r"[0-9]{1,18}")
+
+
+class NumberFormatError(ValueError):
+    """A count or position was not written in ASCII digits with nothing after."""
+
+    rule = "number-format"
+
+
+def ascii_int_only(value: Any) -> Any:
+    """Positions, sizes and counts given as text are ASCII digits only, nothing after ("12\\n", "١٢" refused)."""
+    if isinstance(value, str) and not _ASCII_INT.fullmatch(value):
+        raise NumberFormatError(f"a position or count is ASCII digits (number-format); got {value!r}")
+    return value
+
+
+AsciiInt = Annotated[int, BeforeValidator(ascii_int_only)]
+"""A non-negative whole number in ASCII digits (log positions, tree sizes, page sizes)."""
+
 
 def _is_date_annotation(annotation: Any) -> bool:
     if annotation is date:
