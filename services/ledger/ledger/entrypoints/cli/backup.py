@@ -37,6 +37,7 @@ def check_database(services: Services, vkey: str, sample: int = 20, seed: int = 
     from ledger.application.export import export
     from ledger.verify.export import verify_export_dir
     from projections.audit_views import answer, parse_period
+    from projections.views.rules import LEGACY, rules_of
 
     report = CheckReport()
     for org in services.reader.organizations():
@@ -54,7 +55,8 @@ def check_database(services: Services, vkey: str, sample: int = 20, seed: int = 
         period = parse_period(text)
         data = views.closing(org_id, period).data  # type: ignore[union-attr]
         known_at = views.co_prefix(org_id, int(data["known_at_position"]))
-        _, digest = answer(org_id, period, known_at, views.replay(org_id, known_at["position"]))
+        rules = rules_of(int(data.get("rules_version") or LEGACY))  # the rules it was closed under
+        _, digest = answer(org_id, period, known_at, views.replay(org_id, known_at["position"]), rules)
         if digest == data["view_sha256"]:
             report.passed.append(f"{org_id} {text}: the closed view reproduces its stored hash {digest[:16]}…")
         else:
