@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,19 @@ def _url_with_db(name: str) -> str:
     return f"{base}/{name}"
 
 
+@contextmanager
+def postgres_database(admin: Engine) -> Iterator[str]:
+    """A new, empty PostgreSQL database of this run (its URL), dropped afterwards."""
+    name = f"ledger_t_{RUN_ID}_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield _url_with_db(name)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 @pytest.fixture
 def database_url(blank_database_url: str) -> str:
     """A fresh database of each kind with the ledger's schema (``ledger migrate``); dropped afterwards."""
@@ -77,9 +91,5 @@ def blank_database_url(request: pytest.FixtureRequest, tmp_path: Path, postgres_
         return
     if postgres_admin is None:
         pytest.skip(f"PostgreSQL unreachable at {ADMIN_URL} (set CI=true to make this an error)")
-    name = f"ledger_t_{RUN_ID}_{uuid.uuid4().hex[:8]}"
-    with postgres_admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield _url_with_db(name)
-    with postgres_admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with postgres_database(postgres_admin) as url:
+        yield url

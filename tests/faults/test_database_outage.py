@@ -8,12 +8,10 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 import uvicorn
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
@@ -138,4 +136,3 @@ def test_a_database_error_no_retry_cures_stays_a_500(database_url: str, tmp_path
         assert response.status_code == 500
     finally:
         services.engine.dispose()
-

@@ -79,4 +79,3 @@ def test_kill_9_of_the_projector_then_restart_gives_the_views_of_a_rebuild(servi
         for period in PERIODS[:2]:
             known_at = views.co_prefix(org, position)
             assert answer(org, period, known_at, views.replay(org, known_at["position"]))[1] == followed[(org, str(period))]
-

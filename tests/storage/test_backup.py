@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -17,7 +16,7 @@ from ledger.application.append import EventRequest
 from ledger.bootstrap import Services
 from ledger.domain.periods import Period
 from ledger.entrypoints.cli.main import app
-from tests.conftest import ADMIN_URL, RUN_ID
+from tests.conftest import postgres_database
 from tests.storage.conftest import register
 
 
@@ -28,12 +27,8 @@ def target_url(database_url: str, tmp_path: Path, postgres_admin: Engine | None)
         yield f"sqlite:///{tmp_path / 'restored.db'}"
         return
     assert postgres_admin is not None
-    name = f"ledger_t_{RUN_ID}_{uuid.uuid4().hex[:8]}"
-    with postgres_admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield f"{ADMIN_URL.rpartition('/')[0]}/{name}"
-    with postgres_admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with postgres_database(postgres_admin) as url:
+        yield url
 
 
 def history(services: Services) -> None:

@@ -6,7 +6,6 @@ the planted violations flagged (and nothing else), and a second run giving the s
 """
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ import pytest
 import typer
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
@@ -31,7 +30,7 @@ from ledger.seed.founding import registration
 from ledger.seed.generate import chronicle_of
 from ledger.seed.plan import ASSET_FEN, MEMBERS, apportion, scaled
 from ledger.settings import Settings
-from tests.conftest import ADMIN_URL, RUN_ID
+from tests.conftest import postgres_database
 from tests.support.fakes import FakeLedger
 
 SMALL = 0.005
@@ -177,13 +176,9 @@ def second_url(database_url: str, tmp_path: Path, postgres_admin: Engine | None)
         yield f"sqlite:///{tmp_path / 'second.db'}"
         return
     assert postgres_admin is not None
-    name = f"ledger_t_{RUN_ID}_{uuid.uuid4().hex[:8]}"
-    with postgres_admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    migrate(f"{ADMIN_URL.rpartition('/')[0]}/{name}")
-    yield f"{ADMIN_URL.rpartition('/')[0]}/{name}"
-    with postgres_admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with postgres_database(postgres_admin) as url:
+        migrate(url)
+        yield url
 
 
 def stored(services: Services) -> list[tuple[Any, ...]]:

@@ -70,12 +70,7 @@ def backup(database_url: str, directory: Path, vkey: str | None) -> dict[str, An
     target = directory / FILES[kind]
     summary = _summary(database_url)  # before the copy: the copy holds at least this much
     if kind == "sqlite":
-        source, copy = sqlite3.connect(str(url.database)), sqlite3.connect(str(target))
-        try:
-            source.backup(copy)
-        finally:
-            copy.close()
-            source.close()
+        _sqlite_copy(str(url.database), str(target))
     else:
         conninfo, env = _libpq(url)
         _run([postgres_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", f"--file={target}",
@@ -111,17 +106,22 @@ def restore(directory: Path, database_url: str) -> dict[str, Any]:
         raise BackupError(f"the target database is not empty ({len(existing)} tables, e.g. {existing[0]}): "
                           "restore into a new, empty database")
     if kind == "sqlite":
-        backup_db, target = sqlite3.connect(f"file:{source}?mode=ro", uri=True), sqlite3.connect(str(url.database))
-        try:
-            backup_db.backup(target)
-        finally:
-            target.close()
-            backup_db.close()
+        _sqlite_copy(f"file:{source}?mode=ro", str(url.database))
     else:
         conninfo, env = _libpq(url)
         _run([postgres_tool("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
               f"--dbname={conninfo}", str(source)], env)
     return manifest
+
+
+def _sqlite_copy(source: str, target: str) -> None:
+    """Copy a SQLite database with the online backup API (consistent while the source has writers)."""
+    origin, copy = sqlite3.connect(source, uri=source.startswith("file:")), sqlite3.connect(target)
+    try:
+        origin.backup(copy)
+    finally:
+        copy.close()
+        origin.close()
 
 
 def _run(argv: list[str], env: dict[str, str]) -> None:
