@@ -208,3 +208,8 @@ def test_two_runs_with_the_same_seed_store_the_same_events(services: Services, s
         other.engine.dispose()
     assert (first.events, first.flagged, first.planted) == (second.events, second.flagged, second.planted)
     assert first.cos == 2 and first.flagged == 3
+
+
+def test_seed_demo_refuses_an_unknown_profile(tmp_path: Path) -> None:
+    result = seed(f"sqlite:///{tmp_path / 'never.db'}", tmp_path, "--scale", str(SMALL), "--profile", "2022")
+    assert result.exit_code == 2 and "2023-legacy" in result.output and not (tmp_path / "never.db").exists()
