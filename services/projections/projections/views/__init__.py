@@ -11,6 +11,7 @@ from typing import Any, Callable, Literal, Sequence
 
 from ledger.domain.periods import Period
 from projections.facts import Fact
+from projections.views.common import FINDING_KINDS
 from projections.views.monthly import render_monthly
 from projections.views.quarterly import render_quarterly
 from projections.views.yearly import render_yearly
@@ -29,7 +30,8 @@ def render(view: View, org: dict[str, Any], period: Period, facts: Sequence[Fact
     """The ``view`` of ``period`` for the CO ``org`` from its facts.
 
     Facts are put in log order (position, seq) and those effective after the period end are
-    left out, so a caller's prefix filtered or not gives the same answer. A view audits its own
+    left out (findings and their rectifications aside: they concern the period they name,
+    whenever recorded), so a caller's prefix filtered or not gives the same answer. A view audits its own
     kind of period: monthly a month, quarterly a quarter, yearly a year (ValueError otherwise).
     """
     if view not in RENDERERS:
@@ -38,7 +40,8 @@ def render(view: View, org: dict[str, Any], period: Period, facts: Sequence[Fact
     if period.kind != kind:
         raise ValueError(f"the {view} view audits a {kind}; got the {period.kind} {period}")
     end = period.end.isoformat()
-    in_log_order = sorted((f for f in facts if f.effective_date <= end), key=lambda f: (f.position, f.seq))
+    in_log_order = sorted((f for f in facts if f.effective_date <= end or f.kind in FINDING_KINDS),
+                          key=lambda f: (f.position, f.seq))
     return renderer(org, period, in_log_order)
 
 

@@ -23,10 +23,11 @@ from ledger.entrypoints.http.ui.money import field, to_yuan
 from ledger.entrypoints.http.ui.pages import TEMPLATES, FormDep, PageDep, language, secure, workbench_of
 from ledger.entrypoints.http.ui.session import LANG_COOKIE, PRE_SESSION_COOKIE, SESSION_COOKIE
 from ledger.entrypoints.http.ui.tables import fill
-from ledger.entrypoints.http.ui.workbench import concerns, differences
+from ledger.entrypoints.http.ui.workbench import differences
 from ledger.entrypoints.http.ui.workbook import rules_version, view_workbook
 from ledger.verify.proofs import verify_dossier
 from projections.audit_views import VIEW_OF_PERIOD, parse_period
+from projections.views.common import concerns
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -179,17 +179,6 @@ class Workbench:
                 if r.effective_date <= end]
 
 
-def concerns(finding_period: str | None, period: Period) -> bool:
-    """Whether a finding about ``finding_period`` concerns ``period`` (the same, or a period inside it)."""
-    if not finding_period:
-        return False
-    try:
-        asked = Period.parse(finding_period)
-    except ValueError:
-        return False
-    return period.start <= asked.start and asked.end <= period.end
-
-
 @dataclass(frozen=True)
 class Change:
     path: str
