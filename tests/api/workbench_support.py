@@ -20,12 +20,12 @@ def voucher(number: str, day: str, amount: str, memo: str = "门面房租金") -
                                {"account": "501", "side": "credit", "amount": amount, "memo": memo}]}}
 
 
-def seed_co(api: Api) -> dict[str, str]:
-    """TC-001 and TC-002 on one street; tokens for TC-001's bookkeeper, TC-002's and the street's auditor."""
-    api.register_org("TC-001", street=STREET)
-    api.register_org("TC-002", street=STREET)
-    tokens = {"coop": api.token("cooperative", org_id="TC-001"), "coop2": api.token("cooperative", org_id="TC-002"),
-              "auditor": api.token("auditor", street=STREET)}
+def seed_co(api: Api, first: str = "TC-001", second: str = "TC-002", street: str = STREET) -> dict[str, str]:
+    """Two COs on one street; tokens for the first's bookkeeper, the second's and the street's auditor."""
+    api.register_org(first, street=street)
+    api.register_org(second, street=street)
+    tokens = {"coop": api.token("cooperative", org_id=first), "coop2": api.token("cooperative", org_id=second),
+              "auditor": api.token("auditor", street=street)}
     events = [
         {"type": "InventoryBatchOpened", "entity_id": "QC-2024", "effective_date": "2024-01-02",
          "data": {"title": "2024年度清产核资"}},
@@ -45,10 +45,10 @@ def seed_co(api: Api) -> dict[str, str]:
         voucher("PZ-2024-002", "2024-05-20", "800.00", "收零星租金"),
     ]
     with freeze_time("2024-06-01T08:00:00Z"):
-        response = api.append("TC-001", tokens["coop"], events)
+        response = api.append(first, tokens["coop"], events)
     assert response.status_code == 201, response.text
     with freeze_time("2025-03-10T08:00:00Z"):
-        finding = api.request("POST", "/v1/orgs/TC-001/findings", token=tokens["auditor"], json={
+        finding = api.request("POST", f"/v1/orgs/{first}/findings", token=tokens["auditor"], json={
             "finding_id": "SJ-2024Q2-01", "period": "2024-Q2", "title": "欠租未催收", "detail": "HT-2024-001 五月租金"})
     assert finding.status_code == 201, finding.text
     return tokens
