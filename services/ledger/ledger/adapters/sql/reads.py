@@ -126,11 +126,12 @@ class Reader:
                                 .order_by(closed_periods.c.start_date, closed_periods.c.end_date)).all()
         return [dict(r._mapping) for r in rows]
 
-    def effective_span(self, org_ids: list[str]) -> tuple[str, str] | None:
-        """The earliest and latest effective dates of the COs' events (ISO dates), None when they have none."""
+    def effective_span(self, org_ids: list[str], leave_out: tuple[str, ...] = ()) -> tuple[str, str] | None:
+        """The earliest and latest effective dates of the COs' events (ISO dates) but those of the types left
+        out; None when they have none."""
         with self.engine.connect() as conn:
             first, last = conn.execute(select(func.min(entries.c.effective_date), func.max(entries.c.effective_date))
-                                       .where(entries.c.org_id.in_(org_ids))).one()
+                                       .where(entries.c.org_id.in_(org_ids), entries.c.type.not_in(leave_out))).one()
         return None if first is None else (str(first), str(last))
 
     def entity(self, org_id: str, entity_id: str) -> Entity:

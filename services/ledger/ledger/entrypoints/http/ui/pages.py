@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from ledger.adapters.sql.tokens import authenticate
 from ledger.application.access import Caller
@@ -22,6 +23,13 @@ HERE = Path(__file__).parent
 TEMPLATES = Jinja2Templates(directory=str(HERE / "templates"))
 TEMPLATES.env.globals.update(yuan=yuan, cell=cell, field=field)
 TEMPLATES.env.trim_blocks = TEMPLATES.env.lstrip_blocks = True
+TEMPLATES.env.filters["css_string"] = lambda text: css_string(str(text))
+
+
+def css_string(text: str) -> Markup:
+    """Text for a CSS string in a <style> block: quotes and backslashes escaped, no markup, one line."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return Markup(escaped.replace("<", "\\3C ").replace(">", "\\3E ").replace("&", "\\26 "))
 
 
 class SignInRequired(Exception):

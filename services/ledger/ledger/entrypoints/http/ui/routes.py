@@ -177,7 +177,8 @@ def period_page(page: PageDep, org_id: str, period: str, known_at: str | None = 
         closing = {"record": closed, "reproduced": as_closed.sha256 == closed.data["view_sha256"],
                    "adjustments": page.workbench.services.views.adjustments(org_id, asked, closed.position)}
     findings = [f for f in page.workbench.findings(org_id, upto=position) if concerns(f["period"], asked)]
-    return page.render("period.html", org=org, period=asked, body=body, answer=answer, tables=fill(body),
+    tables = [f for f in fill(body) if f.table.id != "findings"]
+    return page.render("period.html", org=org, period=asked, body=body, answer=answer, tables=tables,
                        charts=_charts(page, body), closing=closing, findings=findings, known_at=known_at or "",
                        rules=rules_version(body), today=_today().isoformat(),
                        can_close=page.caller.role == "auditor" and closed is None and asked.end < _today())

@@ -128,10 +128,10 @@ FINDINGS = Table("findings", "t_findings", lambda view: list(view.get("findings"
 
 TABLES: dict[str, tuple[Table, ...]] = {
     "monthly": (TRIAL_BALANCE, INCOME_EXPENSE, VOUCHERS, MONTH_FLAGS),
-    "quarterly": (LEASES, EXPIRING, RENT, ARREARS, FLAGS, FINDINGS),
+    "quarterly": (LEASES, EXPIRING, RENT, ARREARS, FLAGS),
     "yearly": (BALANCE_SHEET, INCOME_STATEMENT, FINDINGS),
 }
-"""The tables of each view, in page order."""
+"""The tables of each view, in page and sheet order (the pages list findings with their status apart)."""
 
 
 @dataclass(frozen=True)

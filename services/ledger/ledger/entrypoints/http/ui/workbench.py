@@ -17,6 +17,7 @@ from ledger.entrypoints.http.ui.money import field, to_yuan
 from ledger.entrypoints.http.ui.session import SessionCodec
 from ledger.log.record import Record
 from projections.audit_views import Answer
+from projections.selection import ORG_TYPES
 
 Row = dict[str, Any]
 CACHE_SIZE = 512
@@ -58,8 +59,9 @@ class Workbench:
         return [o for o in self.services.reader.organizations() if caller.may_read(o["org_id"], o["street"])]
 
     def years(self, org_ids: list[str]) -> list[int]:
-        """The years from the first to the last effective date of the COs' events (newest first)."""
-        span = self.services.reader.effective_span(org_ids) if org_ids else None
+        """The years from the first to the last effective date of the COs' events (newest first); the CO's
+        settings (registration, policy, cut-off) are dated otherwise and left out."""
+        span = self.services.reader.effective_span(org_ids, ORG_TYPES) if org_ids else None
         if span is None:
             return []
         return list(range(int(span[1][:4]), int(span[0][:4]) - 1, -1))
