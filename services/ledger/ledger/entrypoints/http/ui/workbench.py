@@ -18,6 +18,7 @@ from ledger.entrypoints.http.ui.session import SessionCodec
 from ledger.log.record import Record
 from projections.audit_views import Answer
 from projections.selection import ORG_TYPES
+from projections.views.common import FINDING_KINDS, concerns
 
 Row = dict[str, Any]
 CACHE_SIZE = 512
@@ -175,10 +176,20 @@ class Workbench:
         return rows
 
     def late_events(self, org_id: str, period: Period, then: int, now: int) -> list[Record]:
-        """Events recorded after ``then`` (up to ``now``) effective by the period end: what can change its view."""
+        """Events recorded after ``then`` (up to ``now``) effective by the period end, and findings about
+        the period whenever dated: what can change its view."""
         end = period.end.isoformat()
         return [r for r in self.services.reader.records(org_ids=[org_id], after=then, upto=now, limit=100_000)
-                if r.effective_date <= end]
+                if r.effective_date <= end or (r.type in FINDING_KINDS and concerns(self._period_named(org_id, r),
+                                                                                     period))]
+
+    def _period_named(self, org_id: str, record: Record) -> str | None:
+        """The period a finding (or its rectification, through the finding) names."""
+        if "period" in record.data:
+            return str(record.data["period"])
+        found = self.services.reader.records(org_ids=[org_id], type="FindingRecorded", entity_id=record.entity_id,
+                                             limit=1)
+        return str(found[0].data.get("period")) if found else None
 
 
 @dataclass(frozen=True)
