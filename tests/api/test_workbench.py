@@ -150,3 +150,27 @@ def test_switching_language_keeps_the_page(ui: tuple[Api, dict[str, str]]) -> No
     assert switched.headers["location"] == "/ui/orgs/TC-001/periods/2024-Q2"
     assert "Quarterly special audit" in client.get("/ui/orgs/TC-001/periods/2024-Q2").text
     assert client.get("/ui/lang/en?next=https://evil.example/", follow_redirects=False).headers["location"] == "/ui/"
+
+
+def test_the_disclosure_board_needs_no_token_and_holds_no_personal_data(ui: tuple[Api, dict[str, str]]) -> None:
+    api, tokens = ui
+    client = sign_in(fresh_client(api), tokens["auditor"])
+    assert fresh_client(api).get("/public/TC-001/2024-Q2").json()["rule"] == "disclosure-exists"
+    for period in ("2024-Q2", "2024-04"):
+        page = client.get(f"/ui/orgs/TC-001/periods/{period}")
+        refused = client.post(f"/ui/orgs/TC-001/periods/{period}/publish", data={})
+        assert refused.status_code == 403 and refused.json()["rule"] == "csrf-token"
+        done = client.post(f"/ui/orgs/TC-001/periods/{period}/publish", data={"csrf": csrf_of(page.text)},
+                           follow_redirects=False)
+        assert done.headers["location"] == f"/public/TC-001/{period}"
+        public = fresh_client(api).get(f"/public/TC-001/{period}")
+        assert public.status_code == 200 and "已复现" in public.text
+        stored = api.request("GET", "/v1/orgs/TC-001/entities/DISCLOSURE-" + period + "/history",
+                             token=tokens["auditor"]).json()[0]["data"]
+        assert stored["view_sha256"] in public.text and stored["checkpoint"].split("\n")[0] in public.text
+        for personal in ("张三", "收张三", "PZ-2024-001", "HT-2024-001"):
+            assert personal not in public.text, (period, personal)
+    assert "1,500.00" in fresh_client(api).get("/public/TC-001/2024-04").text
+    again = client.post("/ui/orgs/TC-001/periods/2024-04/publish",
+                        data={"csrf": csrf_of(client.get("/ui/orgs/TC-001/periods/2024-04").text)})
+    assert again.status_code == 409

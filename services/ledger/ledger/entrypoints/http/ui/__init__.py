@@ -27,10 +27,12 @@ def swagger_static() -> Path:
 
 def install(app: FastAPI, services: Services) -> None:
     """Mount the workbench and the local Swagger UI on ``app`` (call with docs_url=None)."""
+    from ledger.entrypoints.http.ui import public
     from ledger.entrypoints.http.ui.routes import router
 
     app.state.workbench = Workbench(services)
     app.include_router(router)
+    app.include_router(public.router)
     app.mount("/ui/static", StaticFiles(directory=STATIC), name="ui-static")
     app.mount("/docs-static", StaticFiles(directory=swagger_static()), name="docs-static")
     app.add_exception_handler(SignInRequired, _sign_in)

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ledger.adapters.sql.tokens import authenticate
 from ledger.application import auditing
 from ledger.application.dossier import build_dossier
+from ledger.domain.audit import disclosure_entity_id
 from ledger.domain.errors import LedgerError, RuleViolation
 from ledger.domain.periods import Period
 from ledger.entrypoints.http.present import present
@@ -180,8 +181,14 @@ def period_page(page: PageDep, org_id: str, period: str, known_at: str | None = 
     tables = [f for f in fill(body) if f.table.id != "findings"]
     return page.render("period.html", org=org, period=asked, body=body, answer=answer, tables=tables,
                        charts=_charts(page, body), closing=closing, findings=findings, known_at=known_at or "",
-                       rules=rules_version(body), today=_today().isoformat(),
-                       can_close=page.caller.role == "auditor" and closed is None and asked.end < _today())
+                       rules=rules_version(body), today=_today().isoformat(), today_date=_today(),
+                       can_close=page.caller.role == "auditor" and closed is None and asked.end < _today(),
+                       published=_published(page, org_id, asked))
+
+
+def _published(page: PageDep, org_id: str, period: Period) -> bool:
+    return bool(page.workbench.services.reader.records(org_ids=[org_id], entity_id=disclosure_entity_id(str(period)),
+                                                       type="StatementsPublished", limit=1))
 
 
 def _charts(page: PageDep, body: dict[str, Any]) -> list[Any]:
@@ -309,6 +316,18 @@ def close_period(page: PageDep, form: FormDep, org_id: str, period: str) -> Resp
     done = auditing.close_period(services.appender, services.views, services.reader, org_id, page.caller.subject,
                                  asked, VIEW_OF_PERIOD[asked.kind], closed_on)
     return page.render("closed.html", status=201, org=page.org(org_id), period=asked, closed=done)
+
+
+@router.post("/orgs/{org_id}/periods/{period}/publish")
+def publish(page: PageDep, form: FormDep, org_id: str, period: str) -> Response:
+    """Publish the period's statements on the disclosure board (auditor); the public page needs no token."""
+    page.org(org_id)
+    page.caller.require_role("auditor")
+    asked = parse_period(period)
+    services = page.workbench.services
+    auditing.publish_statements(services.appender, services.views, services.reader, org_id, page.caller.subject,
+                                asked, VIEW_OF_PERIOD[asked.kind], _today())
+    return RedirectResponse(f"/public/{quote(org_id)}/{asked}", status_code=303)
 
 
 def _today() -> date:
