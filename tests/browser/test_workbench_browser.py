@@ -79,6 +79,12 @@ def test_the_auditors_day(page: Any, live: Live) -> None:
     assert re.fullmatch(r"[0-9a-f]{64}", page.locator("#closed-hash").inner_text())
     shot(page, "11-closed")
 
+    page.goto(f"{live.url}/ui/orgs/{ORG}/periods/2024")
+    page.click("#publish")
+    assert page.url.endswith(f"/public/{ORG}/2024") and "已复现" in page.locator("#disclosure-facts").inner_text()
+    assert "张三" not in page.content()
+    shot(page, "13-disclosure-board")
+
     page.goto(f"{live.url}/ui/orgs/{ORG}/periods/2024-Q2")
     page.click("#lang-switch")
     assert "Quarterly special audit" in page.locator("h1").inner_text()
@@ -88,6 +94,11 @@ def test_the_auditors_day(page: Any, live: Live) -> None:
     assert page.url.endswith("/ui/login")
     page.goto(f"{live.url}/ui/")
     assert page.url.endswith("/ui/login")
+
+
+def test_the_disclosure_board_opens_without_signing_in(page: Any, live: Live) -> None:
+    response = page.goto(f"{live.url}/public/{ORG}/2024-05")
+    assert response.status == 404 and '"disclosure-exists"' in page.content()
 
 
 def test_a_cooperative_cannot_open_another_cos_pages(page: Any, live: Live) -> None:
