@@ -174,3 +174,18 @@ def test_the_disclosure_board_needs_no_token_and_holds_no_personal_data(ui: tupl
     again = client.post("/ui/orgs/TC-001/periods/2024-04/publish",
                         data={"csrf": csrf_of(client.get("/ui/orgs/TC-001/periods/2024-04").text)})
     assert again.status_code == 409
+
+
+def test_the_worklist_lists_arrears_and_downloads_as_csv_and_xlsx(ui: tuple[Api, dict[str, str]]) -> None:
+    api, tokens = ui
+    client = sign_in(fresh_client(api), tokens["auditor"])
+    page = client.get("/ui/worklist?year=2024").text
+    assert "HT-2024-001" in page and "欠租" in page and "最早应收日 2024-05-10" in page
+    csv_text = client.get("/ui/worklist.csv?year=2024").content.decode("utf-8-sig")
+    lines = csv_text.strip().splitlines()
+    assert lines[0].startswith("编号,集体经济组织,期间,类型")
+    arrears = [line for line in lines if "HT-2024-001" in line and ",欠租," in line]
+    assert arrears and all(",1500.00," in line for line in arrears)  # Q2 to Q4 of 2024, unpaid May rent
+    book = load_workbook(io.BytesIO(client.get("/ui/worklist.xlsx?year=2024").content))
+    rows = list(book.active.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == len(lines) - 1 and any(r[4] == "HT-2024-001" and r[5] == 1500 for r in rows)

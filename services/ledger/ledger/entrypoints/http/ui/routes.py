@@ -125,8 +125,8 @@ def worklist_download(page: PageDep, fmt: str, year: int | None = None) -> Respo
     year, _ = _year(page, orgs, year)
     rows = page.workbench.worklist(orgs, year)
     titles = [page.t(k) for k in ("org_id", "org", "period", "kind", "entity", "amount", "detail")]
-    body = [[r["org_id"], r["org_name"], r["period"], page.t(r["kind"]), r["subject"] or "", r["amount"], r["detail"]]
-            for r in rows]
+    body = [[r["org_id"], r["org_name"], r["period"], page.t(r["kind"]), r["subject"] or "", r["amount"],
+             r["detail"] + (f" · {page.t(r['when'][0])} {r['when'][1]}" if r["when"] else "")] for r in rows]
     name = f"worklist-{year}"
     if fmt == "csv":
         out = io.StringIO()

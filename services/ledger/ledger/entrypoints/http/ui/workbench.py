@@ -113,12 +113,12 @@ class Workbench:
                 for lease in _at(body, "arrears", "leases") or []:
                     amount = to_yuan(field(lease, "arrears"))
                     if amount:
-                        rows.append(_work(org, period, "w_arrears", lease["lease_id"], amount,
-                                          f"{lease.get('lessee')} · oldest due {lease.get('oldest_due')}",
+                        rows.append(_work(org, period, "w_arrears", lease["lease_id"], amount, str(lease.get("lessee")),
+                                          when=("oldest_due", lease.get("oldest_due")),
                                           over_180=to_yuan(field(lease, "days_over_180"))))
                 for lease in _at(body, "lease_roll", "expiring") or []:
                     rows.append(_work(org, period, "w_expiring", lease["lease_id"], to_yuan(field(lease, "annual_rent")),
-                                      f"{lease.get('lessee')} · ends {lease.get('ends_on')}"))
+                                      str(lease.get("lessee")), when=("end", lease.get("ends_on"))))
             for record in self.flags(org_id, year):
                 for flag in record.flags:
                     rule = str(flag.get("rule", ""))
@@ -245,7 +245,7 @@ def _date(text: str) -> Any:
 def _work(org: Row, period: Period, kind: str, subject: str | None, amount: Decimal | None, detail: str,
           **extra: Any) -> Row:
     return {"org_id": org["org_id"], "org_name": org["name"], "period": str(period), "kind": kind,
-            "subject": subject, "amount": amount, "detail": detail, **extra}
+            "subject": subject, "amount": amount, "detail": detail, "when": None, **extra}
 
 
 def totals(rows: Iterable[Row], key: str) -> Decimal:
