@@ -49,7 +49,7 @@ class Reader:
 
     def records(self, *, org_ids: list[str] | None = None, after: int = 0, limit: int = 100,
                 type: str | None = None, entity_id: str | None = None, upto: int | None = None,
-                flagged: bool | None = None) -> list[Record]:
+                flagged: bool | None = None, effective_until: str | None = None) -> list[Record]:
         """Stored-form records in position order, filtered; ``org_ids=None`` means every CO."""
         query = (
             select(entries.c.position, self.events.c.originator_id, self.events.c.originator_version,
@@ -69,6 +69,8 @@ class Reader:
             query = query.where(entries.c.position <= upto)
         if flagged is not None:
             query = query.where(entries.c.flagged.is_(flagged))
+        if effective_until is not None:
+            query = query.where(entries.c.effective_date <= effective_until)
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
         return [self._decode(row) for row in rows]

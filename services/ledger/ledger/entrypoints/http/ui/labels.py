@@ -158,6 +158,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "late_events": ("之后补录的事件", "Events recorded later"),
     "rules_changed": ("规则版本变化", "Rules version changed"),
     "no_change": ("无变化", "no change"),
+    "first_shown": ("仅显示前", "showing the first"),
     "only_known_at": ("哈希不同仅因截至位置不同", "the hashes differ only by the known-at position"),
     "field_path": ("字段", "Field"),
     # acts

@@ -24,7 +24,7 @@ from ledger.entrypoints.http.ui.money import field, to_yuan
 from ledger.entrypoints.http.ui.pages import TEMPLATES, FormDep, PageDep, language, secure, workbench_of
 from ledger.entrypoints.http.ui.session import LANG_COOKIE, PRE_SESSION_COOKIE, SESSION_COOKIE
 from ledger.entrypoints.http.ui.tables import fill
-from ledger.entrypoints.http.ui.workbench import differences
+from ledger.entrypoints.http.ui.workbench import LATE_LIMIT, differences
 from ledger.entrypoints.http.ui.workbook import rules_version, view_workbook
 from ledger.verify.proofs import verify_dossier
 from projections.audit_views import VIEW_OF_PERIOD, parse_period
@@ -239,7 +239,7 @@ def replay(page: PageDep, org_id: str, period: str, known_at: str | None = None)
     then_at, now_at = then.body["known_at"]["position"], now.body["known_at"]["position"]
     late = page.workbench.late_events(org_id, asked, then_at, now_at)
     return page.render("replay.html", org=org, period=asked, then=then, now=now, known_at=known_at or "",
-                       changes=differences(then.body, now.body), late=late,
+                       changes=differences(then.body, now.body), late=late[:LATE_LIMIT], more=len(late) > LATE_LIMIT,
                        rules_changed=rules_version(then.body) != rules_version(now.body),
                        rules_then=rules_version(then.body), rules_now=rules_version(now.body))
 

@@ -22,6 +22,8 @@ from projections.views.common import FINDING_KINDS, concerns
 
 Row = dict[str, Any]
 CACHE_SIZE = 512
+LATE_LIMIT = 200
+"""The replay page lists at most this many late events (and says when there are more)."""
 
 
 class Workbench:
@@ -31,6 +33,9 @@ class Workbench:
         self.services = services
         self.codec = SessionCodec(services.signer.key_string)
         self._cache: OrderedDict[tuple[str, str, int], Answer] = OrderedDict()
+        self._rows: OrderedDict[tuple[str, str, int, int], Any] = OrderedDict()
+        """Dashboard and worklist rows of (kind, CO, year, CO prefix): every figure in them comes from the
+        CO's own events (views, flags, findings, closings), so its log prefix fixes them."""
         self._lock = Lock()
 
     # views -----------------------------------------------------------------------------------
@@ -54,6 +59,20 @@ class Workbench:
                 self._cache.popitem(last=False)
         return answer
 
+    def _per_co(self, kind: str, org_id: str, year: int, position: int, make: Any) -> Any:
+        prefix = self.services.views.co_prefix(org_id, position)["position"]
+        key = (kind, org_id, year, prefix)
+        with self._lock:
+            if key in self._rows:
+                self._rows.move_to_end(key)
+                return self._rows[key]
+        value = make()
+        with self._lock:
+            self._rows[key] = value
+            while len(self._rows) > 4 * CACHE_SIZE:
+                self._rows.popitem(last=False)
+        return value
+
     # scope -----------------------------------------------------------------------------------
     def orgs_of(self, caller: Caller) -> list[Row]:
         """The COs the caller may read: its street's (auditor), its own (cooperative), all (admin)."""
@@ -71,27 +90,29 @@ class Workbench:
     def dashboard(self, orgs: list[Row], year: int) -> list[Row]:
         """One row per CO: assets, income and result of the year, arrears and expiring leases at its end,
         exceptions (flags) of the year, open findings, last closed period."""
-        rows = []
-        for org in orgs:
-            org_id = org["org_id"]
-            yearly = self.view(org_id, Period(year, "year")).body
-            q4 = self.view(org_id, Period(year, "quarter", 4)).body
-            lines = {line.get("item"): line for line in _at(yearly, "income_statement", "lines") or []}
-            closed = self.services.reader.closed_periods(org_id)
-            rows.append({
-                "org_id": org_id, "name": org["name"], "street": org["street"],
-                "assets": to_yuan(field(_at(yearly, "balance_sheet", "assets") or {}, "closing")),
-                "income": sum((to_yuan(field(line, "amount")) or Decimal(0) for line in lines.values()
-                               if line.get("sign") == "+" and line.get("account")), Decimal(0)),
-                "result": to_yuan(field(lines.get("current_year_result") or {}, "amount")),
-                "arrears": to_yuan(field(_at(q4, "arrears", "totals") or {}, "arrears")),
-                "expiring": len(_at(q4, "lease_roll", "expiring") or []),
-                "exceptions": len(self.flags(org_id, year)),
-                "open_findings": sum(1 for f in self.findings(org_id) if f["status"] == "open"),
-                "last_closed": max(closed, key=lambda c: (c["end_date"], -len(c["period"])))["period"]
-                if closed else None,
-            })
-        return rows
+        now = self.position()
+        return [self._per_co("dashboard", org["org_id"], year, now, lambda org=org: self._dashboard_row(org, year, now))
+                for org in orgs]
+
+    def _dashboard_row(self, org: Row, year: int, now: int) -> Row:
+        org_id = org["org_id"]
+        yearly = self.view(org_id, Period(year, "year"), now).body
+        q4 = self.view(org_id, Period(year, "quarter", 4), now).body
+        lines = {line.get("item"): line for line in _at(yearly, "income_statement", "lines") or []}
+        closed = self.services.reader.closed_periods(org_id)
+        return {
+            "org_id": org_id, "name": org["name"], "street": org["street"],
+            "assets": to_yuan(field(_at(yearly, "balance_sheet", "assets") or {}, "closing")),
+            "income": sum((to_yuan(field(line, "amount")) or Decimal(0) for line in lines.values()
+                           if line.get("sign") == "+" and line.get("account")), Decimal(0)),
+            "result": to_yuan(field(lines.get("current_year_result") or {}, "amount")),
+            "arrears": to_yuan(field(_at(q4, "arrears", "totals") or {}, "arrears")),
+            "expiring": len(_at(q4, "lease_roll", "expiring") or []),
+            "exceptions": len(self.flags(org_id, year)),
+            "open_findings": sum(1 for f in self.findings(org_id, upto=now) if f["status"] == "open"),
+            "last_closed": max(closed, key=lambda c: (c["end_date"], -len(c["period"])))["period"]
+            if closed else None,
+        }
 
     def flags(self, org_id: str, year: int) -> list[Record]:
         """The CO's flagged events effective in ``year``."""
@@ -104,34 +125,38 @@ class Workbench:
         """What an auditor chases across the COs and the quarters of ``year``: arrears by age, expiring
         leases, flags (major matters without resolution or filing, below-value leases and disposals),
         unbalanced books and the year not closed; each row names its evidence (entity, period)."""
+        now = self.position()
+        return [row for org in orgs for row in
+                self._per_co("worklist", org["org_id"], year, now, lambda org=org: self._work_rows(org, year, now))]
+
+    def _work_rows(self, org: Row, year: int, now: int) -> list[Row]:
         rows: list[Row] = []
-        for org in orgs:
-            org_id = org["org_id"]
-            for q in range(1, 5):
-                period = Period(year, "quarter", q)
-                body = self.view(org_id, period).body
-                for lease in _at(body, "arrears", "leases") or []:
-                    amount = to_yuan(field(lease, "arrears"))
-                    if amount:
-                        rows.append(_work(org, period, "w_arrears", lease["lease_id"], amount, str(lease.get("lessee")),
-                                          when=("oldest_due", lease.get("oldest_due")),
-                                          over_180=to_yuan(field(lease, "days_over_180"))))
-                for lease in _at(body, "lease_roll", "expiring") or []:
-                    rows.append(_work(org, period, "w_expiring", lease["lease_id"], to_yuan(field(lease, "annual_rent")),
-                                      str(lease.get("lessee")), when=("end", lease.get("ends_on"))))
-            for record in self.flags(org_id, year):
-                for flag in record.flags:
-                    rule = str(flag.get("rule", ""))
-                    kind = "w_major_matter" if rule.startswith("major-matter-") else (
-                        "w_below_value" if rule.startswith("below-value") else "w_flag")
-                    rows.append(_work(org, Period.month_of(_date(record.effective_date)), kind, record.entity_id,
-                                      None, f"{rule}: {flag.get('detail', '')}"))
-            yearly = self.view(org_id, Period(year, "year")).body
-            sheet = _at(yearly, "balance_sheet") or {}
-            if sheet and not sheet.get("balanced_closing", True):
-                rows.append(_work(org, Period(year, "year"), "w_unbalanced", None, None, "资产 ≠ 负债 + 所有者权益"))
-            if self.services.reader.closing_position(org_id, str(year)) is None:
-                rows.append(_work(org, Period(year, "year"), "w_year_open", None, None, str(year)))
+        org_id = org["org_id"]
+        for q in range(1, 5):
+            period = Period(year, "quarter", q)
+            body = self.view(org_id, period, now).body
+            for lease in _at(body, "arrears", "leases") or []:
+                amount = to_yuan(field(lease, "arrears"))
+                if amount:
+                    rows.append(_work(org, period, "w_arrears", lease["lease_id"], amount, str(lease.get("lessee")),
+                                      when=("oldest_due", lease.get("oldest_due")),
+                                      over_180=to_yuan(field(lease, "days_over_180"))))
+            for lease in _at(body, "lease_roll", "expiring") or []:
+                rows.append(_work(org, period, "w_expiring", lease["lease_id"], to_yuan(field(lease, "annual_rent")),
+                                  str(lease.get("lessee")), when=("end", lease.get("ends_on"))))
+        for record in self.flags(org_id, year):
+            for flag in record.flags:
+                rule = str(flag.get("rule", ""))
+                kind = "w_major_matter" if rule.startswith("major-matter-") else (
+                    "w_below_value" if rule.startswith("below-value") else "w_flag")
+                rows.append(_work(org, Period.month_of(_date(record.effective_date)), kind, record.entity_id,
+                                  None, f"{rule}: {flag.get('detail', '')}"))
+        yearly = self.view(org_id, Period(year, "year"), now).body
+        sheet = _at(yearly, "balance_sheet") or {}
+        if sheet and not sheet.get("balanced_closing", True):
+            rows.append(_work(org, Period(year, "year"), "w_unbalanced", None, None, "资产 ≠ 负债 + 所有者权益"))
+        if self.services.reader.closing_position(org_id, str(year)) is None:
+            rows.append(_work(org, Period(year, "year"), "w_year_open", None, None, str(year)))
         return rows
 
     # a CO ------------------------------------------------------------------------------------
@@ -177,11 +202,14 @@ class Workbench:
 
     def late_events(self, org_id: str, period: Period, then: int, now: int) -> list[Record]:
         """Events recorded after ``then`` (up to ``now``) effective by the period end, and findings about
-        the period whenever dated: what can change its view."""
-        end = period.end.isoformat()
-        return [r for r in self.services.reader.records(org_ids=[org_id], after=then, upto=now, limit=100_000)
-                if r.effective_date <= end or (r.type in FINDING_KINDS and concerns(self._period_named(org_id, r),
-                                                                                     period))]
+        the period whenever dated: what can change its view (the first ``LATE_LIMIT`` + 1 of the former)."""
+        reader = self.services.reader
+        dated = reader.records(org_ids=[org_id], after=then, upto=now, effective_until=period.end.isoformat(),
+                               limit=LATE_LIMIT + 1)
+        findings = [r for kind in FINDING_KINDS
+                    for r in reader.records(org_ids=[org_id], after=then, upto=now, type=kind, limit=100_000)
+                    if r.effective_date > period.end.isoformat() and concerns(self._period_named(org_id, r), period)]
+        return sorted(dated + findings, key=lambda r: r.position)
 
     def _period_named(self, org_id: str, record: Record) -> str | None:
         """The period a finding (or its rectification, through the finding) names."""
