@@ -14,6 +14,8 @@ ORG = "TC-901"
 
 
 def test_the_auditors_day(page: Any, live: Live) -> None:
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
     sign_in(page, live, live.tokens["auditor"])
     assert page.url.endswith("/ui/")
     assert page.locator("#dashboard tbody tr").count() >= 2
@@ -94,6 +96,16 @@ def test_the_auditors_day(page: Any, live: Live) -> None:
     assert page.url.endswith("/ui/login")
     page.goto(f"{live.url}/ui/")
     assert page.url.endswith("/ui/login")
+    assert fetched and [url for url in fetched if not url.startswith(live.url)] == []  # nothing from elsewhere
+
+
+def test_swagger_ui_renders_from_local_files(page: Any, live: Live) -> None:
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(f"{live.url}/docs")
+    page.wait_for_selector(".opblock")
+    assert page.locator(".opblock").count() > 10
+    assert [url for url in fetched if not url.startswith(live.url)] == []
 
 
 def test_the_disclosure_board_opens_without_signing_in(page: Any, live: Live) -> None:
