@@ -34,12 +34,15 @@ class Table:
     total: Callable[[Row], Row | None] = lambda view: None
     statement: bool = False
     """One of the four statements (printed, and a sheet of the workbook)."""
+    section: str = ""
+    """The view's key the table reads; a view without it shows no such table."""
 
     def shown_columns(self, rows: list[Row]) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if not c.optional or any(field(r, c.key) is not None for r in rows))
 
 
-def _at(view: Row, *path: str) -> Any:
+def at(view: Row, *path: str) -> Any:
+    """The value at ``path`` in a view (None where a key is missing)."""
     node: Any = view
     for key in path:
         node = node.get(key) if isinstance(node, dict) else None
@@ -47,16 +50,19 @@ def _at(view: Row, *path: str) -> Any:
 
 
 def _list(*path: str) -> Callable[[Row], list[Row]]:
-    return lambda view: list(_at(view, *path) or [])
+    return lambda view: list(at(view, *path) or [])
 
 
 def _dict(*path: str) -> Callable[[Row], Row | None]:
-    return lambda view: _at(view, *path)
+    return lambda view: at(view, *path)
 
 
 def balance_sheet_rows(view: Row) -> list[Row]:
-    """The balance sheet's lines, assets then liabilities then equity, each side with its subtotal."""
-    sheet = _at(view, "balance_sheet") or {}
+    """The balance sheet's lines: the 2023 layout's numbered lines (totals among them) when the view has
+    them, else assets then liabilities then equity, each side with its subtotal."""
+    sheet = at(view, "balance_sheet") or {}
+    if "lines" in sheet:
+        return list(sheet["lines"])
     rows: list[Row] = []
     for side, name in (("assets", "资产合计"), ("liabilities", "负债合计"), ("equity", "所有者权益合计")):
         part = sheet.get(side) or {}
@@ -67,8 +73,8 @@ def balance_sheet_rows(view: Row) -> list[Row]:
 
 
 def balance_sheet_total(view: Row) -> Row | None:
-    sheet = _at(view, "balance_sheet")
-    if not sheet:
+    sheet = at(view, "balance_sheet")
+    if not sheet or "lines" in sheet:
         return None
     return {"name_zh": "负债和所有者权益总计",
             **{key.removeprefix("liabilities_and_equity_"): value for key, value in sheet.items()
@@ -76,7 +82,7 @@ def balance_sheet_total(view: Row) -> Row | None:
 
 
 def income_expense_total(view: Row) -> Row | None:
-    totals = _at(view, "income_expense", "totals")
+    totals = at(view, "income_expense", "totals")
     if totals is None:
         return None
     return {"name_zh": "收支净额", "amount": field(totals, "net")}
@@ -90,17 +96,22 @@ TRIAL_BALANCE = Table("trial_balance", "t_trial_balance", _list("trial_balance",
     ACCOUNT, ACCOUNT_NAME,
     *(Column(key, key, money=True) for key in ("opening_debit", "opening_credit", "debit", "credit",
                                                 "closing_debit", "closing_credit"))),
-    total=_dict("trial_balance", "totals"), statement=True)
+    total=_dict("trial_balance", "totals"), statement=True, section="trial_balance")
 INCOME_EXPENSE = Table("income_expense", "t_income_expense", _list("income_expense", "by_account"), (
     ACCOUNT, ACCOUNT_NAME, Column("section", "section"), Column("amount", "amount", money=True)),
-    total=income_expense_total, statement=True)
+    total=income_expense_total, statement=True, section="income_expense")
 BALANCE_SHEET = Table("balance_sheet", "t_balance_sheet", balance_sheet_rows, (
-    LINE_NO, ACCOUNT, ACCOUNT_NAME, Column("opening", "opening", money=True),
-    Column("closing", "closing", money=True)), total=balance_sheet_total, statement=True)
+    LINE_NO, Column("account", "account", link="account", optional=True), ACCOUNT_NAME,
+    Column("opening", "opening", money=True), Column("closing", "closing", money=True)),
+    total=balance_sheet_total, statement=True, section="balance_sheet")
 INCOME_STATEMENT = Table("income_statement", "t_income_statement", _list("income_statement", "lines"), (
     LINE_NO, Column("name_zh", "item"), Column("account", "account", link="account"),
-    Column("amount", "this_year", money=True), Column("prior_year", "prior_year", money=True, optional=True)),
-    statement=True)
+    Column("amount", "this_year", money=True, optional=True), Column("current", "this_year", money=True, optional=True),
+    Column("prior", "prior_year", money=True, optional=True)), statement=True, section="income_statement")
+RECONCILIATIONS = Table("reconciliations", "t_reconciliations", _list("reconciliations", "checks"), (
+    Column("name_zh", "check"), Column("check", "rule"), Column("books", "books", money=True),
+    Column("register", "register", money=True), Column("difference", "difference", money=True)),
+    section="reconciliations")
 VOUCHERS = Table("vouchers", "t_vouchers", _list("vouchers"), (
     Column("date", "date"), Column("voucher", "voucher", link="voucher"), Column("description", "memo"),
     Column("total", "amount", money=True)))
@@ -127,9 +138,9 @@ FINDINGS = Table("findings", "t_findings", lambda view: list(view.get("findings"
     Column("severity", "severity"), Column("status", "status", optional=True), Column("recorded_on", "recorded_on")))
 
 TABLES: dict[str, tuple[Table, ...]] = {
-    "monthly": (TRIAL_BALANCE, INCOME_EXPENSE, VOUCHERS, MONTH_FLAGS),
+    "monthly": (TRIAL_BALANCE, INCOME_EXPENSE, BALANCE_SHEET, VOUCHERS, MONTH_FLAGS, RECONCILIATIONS),
     "quarterly": (LEASES, EXPIRING, RENT, ARREARS, FLAGS),
-    "yearly": (BALANCE_SHEET, INCOME_STATEMENT, FINDINGS),
+    "yearly": (BALANCE_SHEET, INCOME_STATEMENT, RECONCILIATIONS, FINDINGS),
 }
 """The tables of each view, in page and sheet order (the pages list findings with their status apart)."""
 
@@ -148,6 +159,8 @@ def fill(view: Row) -> list[Filled]:
     """The tables of ``view`` (its body) with their rows; sections the view lacks are left out."""
     out = []
     for table in TABLES.get(str(view.get("view")), ()):
+        if table.section and table.section not in view:
+            continue
         rows = table.rows(view)
         total = table.total(view)
         out.append(Filled(table, table.shown_columns(rows), rows, total))

@@ -8,13 +8,14 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from decimal import Decimal
 from threading import Lock
-from typing import Any, Iterable
+from typing import Any
 
 from ledger.application.access import Caller
 from ledger.bootstrap import Services
 from ledger.domain.periods import Period
 from ledger.entrypoints.http.ui.money import field, to_yuan
 from ledger.entrypoints.http.ui.session import SessionCodec
+from ledger.entrypoints.http.ui.tables import at as _at
 from ledger.log.record import Record
 from projections.audit_views import Answer
 from projections.selection import ORG_TYPES
@@ -102,10 +103,10 @@ class Workbench:
         closed = self.services.reader.closed_periods(org_id)
         return {
             "org_id": org_id, "name": org["name"], "street": org["street"],
-            "assets": to_yuan(field(_at(yearly, "balance_sheet", "assets") or {}, "closing")),
-            "income": sum((to_yuan(field(line, "amount")) or Decimal(0) for line in lines.values()
+            "assets": total_assets(_at(yearly, "balance_sheet") or {}),
+            "income": sum((this_year(line) or Decimal(0) for line in lines.values()
                            if line.get("sign") == "+" and line.get("account")), Decimal(0)),
-            "result": to_yuan(field(lines.get("current_year_result") or {}, "amount")),
+            "result": this_year(lines.get("current_year_result") or {}),
             "arrears": to_yuan(field(_at(q4, "arrears", "totals") or {}, "arrears")),
             "expiring": len(_at(q4, "lease_roll", "expiring") or []),
             "exceptions": len(self.flags(org_id, year)),
@@ -152,6 +153,13 @@ class Workbench:
                 rows.append(_work(org, Period.month_of(_date(record.effective_date)), kind, record.entity_id,
                                   None, f"{rule}: {flag.get('detail', '')}"))
         yearly = self.view(org_id, Period(year, "year"), now).body
+        for check in _at(yearly, "reconciliations", "checks") or []:
+            difference = to_yuan(field(check, "difference"))
+            if difference:
+                kind = "w_negative_cash" if str(check.get("check", "")).endswith("-negative") else "w_reconciliation"
+                rows.append(_work(org, Period(year, "year"), kind, None, difference,
+                                  f"{check.get('name_zh') or check.get('check')}: {to_yuan(field(check, 'books'))} / "
+                                  f"{to_yuan(field(check, 'register'))}"))
         sheet = _at(yearly, "balance_sheet") or {}
         if sheet and not sheet.get("balanced_closing", True):
             rows.append(_work(org, Period(year, "year"), "w_unbalanced", None, None, "资产 ≠ 负债 + 所有者权益"))
@@ -257,13 +265,6 @@ def _short(value: Any) -> Any:
     return value
 
 
-def _at(view: Row, *path: str) -> Any:
-    node: Any = view
-    for key in path:
-        node = node.get(key) if isinstance(node, dict) else None
-    return node
-
-
 def _date(text: str) -> Any:
     from datetime import date
 
@@ -276,5 +277,14 @@ def _work(org: Row, period: Period, kind: str, subject: str | None, amount: Deci
             "subject": subject, "amount": amount, "detail": detail, "when": None, **extra}
 
 
-def totals(rows: Iterable[Row], key: str) -> Decimal:
-    return sum((r[key] or Decimal(0) for r in rows), Decimal(0))
+def total_assets(sheet: Row) -> Decimal | None:
+    """资产总计 at the end: the 2023 layout's total_assets line, or the assets side's closing figure."""
+    if "lines" in sheet:
+        line = next((line for line in sheet["lines"] if line.get("item") == "total_assets"), {})
+        return to_yuan(field(line, "closing"))
+    return to_yuan(field(sheet.get("assets") or {}, "closing"))
+
+
+def this_year(line: Row) -> Decimal | None:
+    """An income-statement line's figure for the year (本年数: ``current`` in the 2023 layout)."""
+    return to_yuan(field(line, "current") if field(line, "current") is not None else field(line, "amount"))
