@@ -20,6 +20,7 @@ from ledger.domain.periods import Period
 class ViewAnswer(Protocol):
     body: dict[str, Any]
     sha256: str
+    rules_version: int
 
 
 class PeriodViews(Protocol):
@@ -51,7 +52,8 @@ def sealed_view(views: PeriodViews, logs: LogHeads, org_id: str, period: Period,
     tree_size, position, checkpoint = logs.log_position(org_id)
     answer = views.view(org_id, period, position)
     return {"period": str(period), "view": view_name, "known_at_position": answer.body["known_at"]["position"],
-            "tree_size": tree_size, "view_sha256": answer.sha256, "checkpoint": checkpoint or ""}
+            "tree_size": tree_size, "view_sha256": answer.sha256, "checkpoint": checkpoint or "",
+            "rules_version": answer.rules_version}
 
 
 def close_period(appender: Appender, views: PeriodViews, logs: LogHeads, org_id: str, actor: str,

@@ -12,25 +12,30 @@ from typing import Sequence
 from ledger.domain.periods import Period
 from projections.facts import Fact
 from projections.views.assets import asset_states, roll_forward
-from projections.views.common import Row, concerns, fixed_ratio, header, journal, within
+from projections.views.common import Row, concerns, day_before, fixed_ratio, header, journal, within
+from projections.views.layouts import balance_sheet_2023, income_statement_2023
+from projections.views.reconcile import fixed_asset_roll_forward, reconciliations
 from projections.views.leasing import LeaseState, lease_states, rent_between
+from projections.views.rules import LEGACY, RULES, Rules
 from projections.views.statements import balance_sheet, income_statement
 
 RATE_PLACES = 4
 """Rates are decimal strings with four places ("0.8750")."""
 
 
-def render_yearly(org: Row, period: Period, facts: Sequence[Fact]) -> Row:
-    """The yearly view of ``period`` from the CO's facts (log order, effective by the period end)."""
+def render_yearly(org: Row, period: Period, facts: Sequence[Fact], rules: Rules = RULES[LEGACY]) -> Row:
+    """The yearly view of ``period`` from the CO's facts (log order, effective by the period end).
+
+    Under rules v2 reversals are in red ink, and the statements follow the 2023 layouts
+    (``layouts``) with the closings the ledger posted left out of the income statement.
+    """
     start, end = period.start.isoformat(), period.end.isoformat()
-    postings, leases = journal(facts), list(lease_states(facts, end).values())
+    postings, leases = journal(facts, rules.red_ink), list(lease_states(facts, end).values())
     plans = declarations(facts, start, end)
-    appropriations = {"reserve_fund": sum(d["reserve_fund_fen"] for d in plans),
-                      "member_distribution": sum(d["member_distribution_fen"] for d in plans),
-                      "other_distribution": sum(d["other_fen"] for d in plans)}
+    appropriations = appropriations_of(plans)
     statement = income_statement(postings, start, end, appropriations)
     result = next(line["amount_fen"] for line in statement["lines"] if line["item"] == "current_year_result")
-    return {
+    view = {
         **header("yearly", org, period),
         "balance_sheet": balance_sheet(postings, start, end),
         "income_statement": statement,
@@ -40,8 +45,28 @@ def render_yearly(org: Row, period: Period, facts: Sequence[Fact]) -> Row:
         "distribution": {"declarations": plans, "totals": {
             key: sum(d[key] for d in plans)
             for key in ("reserve_fund_fen", "member_distribution_fen", "other_fen", "paid_fen")}},
-        "open_findings": open_findings(facts, period),
+        "open_findings": open_findings(facts, period if rules.books_2023 else None),
     }
+    if rules.books_2023:
+        closings = frozenset(f.entity_id for f in facts if f.kind == "ClosingPosted")
+        prior = appropriations_of(declarations(facts, f"{period.year - 1:04d}-01-01", day_before(start)))
+        statement = income_statement_2023(postings, start, end, appropriations, prior, closings)
+        result = next(line["current_fen"] for line in statement["lines"] if line["item"] == "current_year_result")
+        view.update({
+            "balance_sheet": balance_sheet_2023(postings, start, end),
+            "income_statement": statement,
+            "return_on_operating_assets": return_on_operating_assets(facts, leases, start, end, result),
+            "fixed_assets": fixed_asset_roll_forward(facts, start, end),
+            "reconciliations": reconciliations(facts, postings, start, end, year_end=True),
+        })
+    return view
+
+
+def appropriations_of(plans: Sequence[Row]) -> dict[str, int]:
+    """The appropriations of the plans declared in a year: reserve fund, member and other distribution."""
+    return {"reserve_fund": sum(d["reserve_fund_fen"] for d in plans),
+            "member_distribution": sum(d["member_distribution_fen"] for d in plans),
+            "other_distribution": sum(d["other_fen"] for d in plans)}
 
 
 def rent_collection(leases: Sequence[LeaseState], start: str, end: str) -> Row:
@@ -117,14 +142,14 @@ def declarations(facts: Sequence[Fact], start: str, end: str) -> list[Row]:
     return sorted(rows, key=lambda r: (r["declared_on"], r["distribution_id"]))
 
 
-def open_findings(facts: Sequence[Fact], period: Period) -> list[Row]:
-    """Findings about the year (or a quarter or month of it) not rectified as the view knows them, by id.
-
-    A finding is the year's whenever it was recorded (a 2024-Q2 finding recorded in 2025 is 2024's)."""
+def open_findings(facts: Sequence[Fact], period: Period | None) -> list[Row]:
+    """Findings not rectified as the view knows them, by id: under rules v2 (``period`` given) those about
+    the year or a quarter or month of it, whenever recorded (a 2024-Q2 finding recorded in 2025 is 2024's);
+    under v1 (None) every finding effective by the year end, as v1 always gave."""
     rectified = {f.entity_id for f in facts if f.kind == "FindingRectified"}
     rows = [{"finding_id": f.entity_id, "recorded_on": f.effective_date, "period": f.attrs.get("period"),
              "title": f.attrs.get("title"), "detail": f.attrs.get("detail"),
              "severity": f.attrs.get("severity", "medium"), "subject_ids": sorted(f.attrs.get("subject_ids") or [])}
             for f in facts if f.kind == "FindingRecorded" and f.entity_id not in rectified
-            and concerns(f.attrs.get("period"), period)]
+            and (period is None or concerns(f.attrs.get("period"), period))]
     return sorted(rows, key=lambda r: r["finding_id"])

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from ledger.bootstrap import Services, build_services
 from ledger.entrypoints.http import problems, ui
 from ledger.entrypoints.http.middleware import AccessLog, BodySizeLimit
-from ledger.entrypoints.http.routes import admin, audit, entities, events, log, orgs, workbooks
+from ledger.entrypoints.http.routes import admin, audit, books, entities, events, log, orgs, workbooks
 from ledger.settings import Settings
 
 
@@ -20,7 +20,7 @@ def http_app(settings: Settings, services: Services) -> FastAPI:
     )
     app.state.services = services
     problems.install(app)
-    for module in (admin, orgs, events, entities, workbooks, audit, log):
+    for module in (admin, orgs, events, entities, workbooks, audit, books, log):
         app.include_router(module.router)
     ui.install(app, services)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

@@ -36,7 +36,7 @@ def published(request: Request, org_id: str, period: str) -> Response:
     if not found:
         raise NotFound("disclosure-exists", f"{org_id} has not published {asked}", org_id=org_id, period=str(asked))
     record = found[0]
-    answer = bench.view(org_id, asked, int(record.data["known_at_position"]))
+    answer = bench.view(org_id, asked, int(record.data["known_at_position"]), int(record.data["rules_version"]))
     body = answer.body
     totals: list[tuple[str, dict[str, Any]]] = []
     for title, (section, key) in PUBLIC_TOTALS:

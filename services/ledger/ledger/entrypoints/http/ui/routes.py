@@ -174,7 +174,8 @@ def period_page(page: PageDep, org_id: str, period: str, known_at: str | None = 
     closed = page.workbench.services.views.closing(org_id, asked)
     closing = None
     if closed is not None and closed.position <= position:
-        as_closed = page.workbench.view(org_id, asked, closed.data["known_at_position"])
+        as_closed = page.workbench.view(org_id, asked, closed.data["known_at_position"],
+                                        int(closed.data.get("rules_version") or 1))
         closing = {"record": closed, "reproduced": as_closed.sha256 == closed.data["view_sha256"],
                    "adjustments": page.workbench.services.views.adjustments(org_id, asked, closed.position)}
     findings = [f for f in page.workbench.findings(org_id, upto=position) if concerns(f["period"], asked)]

@@ -33,7 +33,7 @@ class Workbench:
     def __init__(self, services: Services) -> None:
         self.services = services
         self.codec = SessionCodec(services.signer.key_string)
-        self._cache: OrderedDict[tuple[str, str, int], Answer] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, str, int, int | None], Answer] = OrderedDict()
         self._rows: OrderedDict[tuple[str, str, int, int], Any] = OrderedDict()
         """Dashboard and worklist rows of (kind, CO, year, CO prefix): every figure in them comes from the
         CO's own events (views, flags, findings, closings), so its log prefix fixes them."""
@@ -43,17 +43,18 @@ class Workbench:
     def position(self, known_at: str | None = None) -> int:
         return self.services.views.resolve_known_at(known_at)
 
-    def view(self, org_id: str, period: Period, position: int | None = None) -> Answer:
-        """The view of (CO, period) as known at ``position`` (default now), from the cache when seen."""
+    def view(self, org_id: str, period: Period, position: int | None = None, rules: int | None = None) -> Answer:
+        """The view of (CO, period) as known at ``position`` (default now) under books rules ``rules``
+        (default the current ones), from the cache when seen."""
         views = self.services.views
         asked = views.resolve_known_at(None) if position is None else position
         prefix = views.co_prefix(org_id, asked)["position"]
-        key = (org_id, str(period), prefix)
+        key = (org_id, str(period), prefix, rules)
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
-        answer = views.view(org_id, period, asked)
+        answer = views.view(org_id, period, asked, rules)
         with self._lock:
             self._cache[key] = answer
             while len(self._cache) > CACHE_SIZE:
