@@ -208,10 +208,17 @@ def _charts(page: PageDep, body: dict[str, Any]) -> list[Any]:
                                                                                for b in buckets])],
                            page.t("chart_ageing")))
     elif kind == "yearly":
-        lines = ((body.get("balance_sheet") or {}).get("assets") or {}).get("lines") or []
+        sheet = body.get("balance_sheet") or {}
+        if "lines" in sheet:  # the 2023 layout: its asset lines (before 资产总计) that name accounts
+            items = [r.get("item") for r in sheet["lines"]]
+            last = items.index("total_assets") if "total_assets" in items else len(items)
+            lines = [r for r in sheet["lines"][:last] if r.get("accounts") and to_yuan(field(r, "closing"))]
+            labels_ = [str(r.get("name_zh")) for r in lines]
+        else:
+            lines = (sheet.get("assets") or {}).get("lines") or []
+            labels_ = [f"{r['account']} {r.get('name_zh', '')}" for r in lines]
         if lines:
-            charts.append(bars([f"{r['account']} {r.get('name_zh', '')}" for r in lines],
-                               [(page.t("closing"), [to_yuan(field(r, "closing")) for r in lines])],
+            charts.append(bars(labels_, [(page.t("closing"), [to_yuan(field(r, "closing")) for r in lines])],
                                page.t("chart_assets")))
     return charts
 
