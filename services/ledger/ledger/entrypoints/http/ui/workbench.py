@@ -91,7 +91,8 @@ class Workbench:
     # dashboard -------------------------------------------------------------------------------
     def dashboard(self, orgs: list[Row], year: int) -> list[Row]:
         """One row per CO: assets, income and result of the year, arrears and expiring leases at its end,
-        exceptions (flags) of the year, open findings, last closed period."""
+        exceptions of the year (flags, and reconciliation differences at its end), open findings, last
+        closed period."""
         now = self.position()
         return [self._per_co("dashboard", org["org_id"], year, now, lambda org=org: self._dashboard_row(org, year, now))
                 for org in orgs]
@@ -110,7 +111,7 @@ class Workbench:
             "result": this_year(lines.get("current_year_result") or {}),
             "arrears": to_yuan(field(_at(q4, "arrears", "totals") or {}, "arrears")),
             "expiring": len(_at(q4, "lease_roll", "expiring") or []),
-            "exceptions": len(self.flags(org_id, year)),
+            "exceptions": len(self.flags(org_id, year)) + len(_at(yearly, "reconciliations", "exceptions") or []),
             "open_findings": sum(1 for f in self.findings(org_id, upto=now) if f["status"] == "open"),
             "last_closed": max(closed, key=lambda c: (c["end_date"], -len(c["period"])))["period"]
             if closed else None,
