@@ -20,7 +20,7 @@ from tests.api.workbench_support import csrf_of, seed_co, sign_in
 
 PAGES = ["/ui/", "/ui/worklist", "/ui/orgs/TC-001", "/ui/orgs/TC-001/periods/2024-Q2",
          "/ui/orgs/TC-001/periods/2024-04", "/ui/orgs/TC-001/periods/2024",
-         "/ui/orgs/TC-001/periods/2024-Q2/replay?known_at=3", "/ui/orgs/TC-001/accounts/102?period=2024-04",
+         "/ui/orgs/TC-001/periods/2024-Q2/replay?known_at=3", "/ui/orgs/TC-001/accounts/102?period=2024-04", "/ui/orgs/TC-001/accounts/501?period=2024",
          "/ui/orgs/TC-001/vouchers/PZ-2024-001", "/ui/orgs/TC-001/entities/HT-2024-001"]
 
 
@@ -189,3 +189,14 @@ def test_the_worklist_lists_arrears_and_downloads_as_csv_and_xlsx(ui: tuple[Api,
     book = load_workbook(io.BytesIO(client.get("/ui/worklist.xlsx?year=2024").content))
     rows = list(book.active.iter_rows(min_row=2, values_only=True))
     assert len(rows) == len(lines) - 1 and any(r[4] == "HT-2024-001" and r[5] == 1500 for r in rows)
+
+
+def test_the_account_ledger_runs_its_balance_and_links_each_voucher(ui: tuple[Api, dict[str, str]]) -> None:
+    api, tokens = ui
+    client = sign_in(fresh_client(api), tokens["auditor"])
+    page = client.get("/ui/orgs/TC-001/accounts/102?period=2024").text
+    rows = re.findall(r"<tr>(.*?)</tr>", page, flags=re.S)
+    balances = [re.findall(r'class="num">([^<]*)<', row)[-1] for row in rows if "/vouchers/" in row]
+    assert balances == ["1,500.00", "2,300.00"]
+    assert 'href="/ui/orgs/TC-001/vouchers/PZ-2024-001"' in page and "收张三门面房四月租金" in page
+    assert client.get("/ui/orgs/TC-001/accounts/999?period=2024").json()["rule"] == "account-unknown"

@@ -15,7 +15,8 @@ from ledger.adapters.sql.tokens import authenticate
 from ledger.application import auditing
 from ledger.application.dossier import build_dossier
 from ledger.domain.audit import disclosure_entity_id
-from ledger.domain.errors import LedgerError, RuleViolation
+from ledger.domain.chart import CHART
+from ledger.domain.errors import LedgerError, NotFound, RuleViolation
 from ledger.domain.periods import Period
 from ledger.entrypoints.http.present import present
 from ledger.entrypoints.http.ui import labels
@@ -255,16 +256,14 @@ def replay(page: PageDep, org_id: str, period: str, known_at: str | None = None)
 # drill-down ------------------------------------------------------------------------------------------
 @router.get("/orgs/{org_id}/accounts/{code}", response_class=HTMLResponse)
 def account_page(page: PageDep, org_id: str, code: str, period: str, known_at: str | None = None) -> Response:
-    """明细账 of one account over a month: opening balance, the month's lines, closing balance."""
+    """明细账 of one account over a period: opening balance, every line with its running balance, closing."""
     org, asked = page.org(org_id), parse_period(period)
-    if asked.kind != "month":
-        raise RuleViolation("ledger-period", "the account ledger is read month by month (YYYY-MM)", period=period)
-    body = page.workbench.view(org_id, asked, _known_at(page, known_at)).body
-    account = next((a for a in (body.get("trial_balance") or {}).get("accounts") or [] if a["account"] == code), None)
-    lines = [{"date": v["date"], "voucher": v["voucher"], "memo": line.get("memo") or v.get("description"),
-              "side": line["side"], "amount": field(line, "amount")}
-             for v in body.get("vouchers") or [] for line in v["lines"] if line["account"] == code]
-    return page.render("account.html", org=org, period=asked, code=code, account=account, lines=lines, body=body)
+    if code not in CHART:
+        raise NotFound("account-unknown", f"no account {code!r} in the 2023 chart", account=code)
+    views = page.workbench.services.views
+    book = views.account_book(org_id, code, asked.start.isoformat(), asked.end.isoformat(),
+                              _known_at(page, known_at), None)
+    return page.render("account.html", org=org, period=asked, code=code, book=book.body, sha256=book.sha256)
 
 
 @router.get("/orgs/{org_id}/vouchers/{voucher_id}", response_class=HTMLResponse)
