@@ -84,13 +84,14 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
             break
         time.sleep(0.05)
     yield Live(f"http://127.0.0.1:{port}", tokens, services)
-    server.should_exit = True
+    server.should_exit = server.force_exit = True  # open connections are not waited for
     thread.join(timeout=10)
     services.engine.dispose()
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser(live: Live) -> Iterator[Any]:
+    """Chromium, closed before the live server stops (its keep-alive connections would hold the server)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
