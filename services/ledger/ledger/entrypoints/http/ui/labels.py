@@ -135,6 +135,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "ledger": ("明细账", "Account ledger"),
     "opening_balance": ("期初余额", "Opening balance"),
     "closing_balance": ("期末余额", "Closing balance"),
+    "period_totals": ("本期合计", "Period totals"),
     "side": ("方向", "Side"),
     "side_debit": ("借", "Dr"),
     "side_credit": ("贷", "Cr"),
