@@ -4,9 +4,9 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from ledger.bootstrap import Services, build_services
-from ledger.entrypoints.http import problems
+from ledger.entrypoints.http import problems, ui
 from ledger.entrypoints.http.middleware import AccessLog, BodySizeLimit
-from ledger.entrypoints.http.routes import admin, audit, books, entities, events, log, orgs
+from ledger.entrypoints.http.routes import admin, audit, books, entities, events, log, orgs, workbooks
 from ledger.settings import Settings
 
 
@@ -16,11 +16,13 @@ def http_app(settings: Settings, services: Services) -> FastAPI:
         title="CO audit ledger",
         version="1",
         description="Event-sourced audit ledger for collective economic organizations (集体经济组织).",
+        docs_url=None,  # served by ui.install from local files (no CDN)
     )
     app.state.services = services
     problems.install(app)
-    for module in (admin, orgs, events, entities, audit, books, log):
+    for module in (admin, orgs, events, entities, workbooks, audit, books, log):
         app.include_router(module.router)
+    ui.install(app, services)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(AccessLog)
     return app
