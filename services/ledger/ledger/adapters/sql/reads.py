@@ -114,13 +114,6 @@ class Reader:
                 entries.c.org_id == org_id, entries.c.leaf_index == size - 1)).scalar()
         return size, int(position or 0), head.checkpoint if head is not None else None
 
-    def closed_periods(self) -> list[tuple[str, str]]:
-        """Every closed period as (org_id, period), in order."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(closed_periods.c.org_id, closed_periods.c.period)
-                                .order_by(closed_periods.c.org_id, closed_periods.c.period)).all()
-        return [(str(org), str(period)) for org, period in rows]
-
     def closing_position(self, org_id: str, period: str) -> int | None:
         """The position of the PeriodClosed event of a closed period, or None."""
         with self.engine.connect() as conn:

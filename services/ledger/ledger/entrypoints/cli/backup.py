@@ -40,8 +40,10 @@ def check_database(services: Services, vkey: str, sample: int = 20, seed: int = 
     from projections.views.rules import LEGACY, rules_of
 
     report = CheckReport()
+    closed: list[tuple[str, str]] = []
     for org in services.reader.organizations():
         org_id = org["org_id"]
+        closed += [(org_id, str(c["period"])) for c in services.reader.closed_periods(org_id)]
         with tempfile.TemporaryDirectory() as tmp:
             summary = export(services.proofs, org_id, Path(tmp) / "log", vkey)
             result = verify_export_dir(Path(tmp) / "log", vkey)
@@ -49,7 +51,6 @@ def check_database(services: Services, vkey: str, sample: int = 20, seed: int = 
             report.passed.append(f"{org_id}: {summary.tree_size} records verify against its latest checkpoint")
         else:
             report.failures.extend(f"{org_id}: {failure.message}" for failure in result.failures)
-    closed = services.reader.closed_periods()
     views = services.views
     for org_id, text in sorted(random.Random(seed).sample(closed, min(sample, len(closed)))):
         period = parse_period(text)
