@@ -18,9 +18,15 @@ class Settings:
     log_origin: str = "audit-ledger.local"
     max_body_bytes: int = 4 * 1024 * 1024
     workers: int = 1
+    read_database_url: str | None = None
+    """A standby (or the same hosts with ``target_session_attrs=prefer-standby``) for views and proofs."""
+    replica_wait_ms: int = 2000
+    """How long a read asking for a position the replica has not replayed waits before going to the primary."""
+    require_standby: bool = False
+    """Acknowledge an append only once a standby has flushed its commit (HA clusters; else 503)."""
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         return cls(
             database_url=env.get("LEDGER_DATABASE_URL", cls.database_url),
@@ -31,6 +37,9 @@ class Settings:
             log_origin=env.get("LEDGER_LOG_ORIGIN", cls.log_origin),
             max_body_bytes=int(env.get("LEDGER_MAX_BODY_BYTES", cls.max_body_bytes)),
             workers=int(env.get("LEDGER_WORKERS", cls.workers)),
+            read_database_url=env.get("LEDGER_READ_DATABASE_URL") or None,
+            replica_wait_ms=int(env.get("LEDGER_REPLICA_WAIT_MS", cls.replica_wait_ms)),
+            require_standby=env.get("LEDGER_REQUIRE_STANDBY", "").lower() in ("1", "true", "yes", "on"),
         )
 
 
@@ -43,5 +52,8 @@ ENVIRONMENT_VARIABLES = (
     "LEDGER_WORKERS",
     "LEDGER_LOG_ORIGIN",
     "LEDGER_MAX_BODY_BYTES",
+    "LEDGER_READ_DATABASE_URL",
+    "LEDGER_REPLICA_WAIT_MS",
+    "LEDGER_REQUIRE_STANDBY",
 )
 """Documented in the README and used by docker-compose.yml (a test checks both)."""

@@ -5,14 +5,15 @@
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from eventsourcing.application import Application
 from sqlalchemy import text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 
+from ledger.adapters.sql import failover
 from ledger.adapters.sql.tables import APPEND_ONLY, metadata
+from ledger.adapters.sql.urls import normalize_url
 
 
 class EventStore(Application):
@@ -23,34 +24,24 @@ class EventStore(Application):
     log_section_size = 1000
 
 
-def normalize_url(url: str) -> str:
-    """Accept postgres:// and postgresql:// and use psycopg2; create SQLite folders."""
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg2://" + url[len(prefix):]
-    if url.startswith("sqlite:///") and ":memory:" not in url:
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-    return url
+def open_event_store(database_url: str, read_only: bool = False) -> EventStore:
+    """Open (and create if needed) the event store and the ledger's tables.
 
-
-def describe_url(database_url: str) -> str:
-    """The database URL with its password hidden, for messages."""
-    return make_url(normalize_url(database_url)).render_as_string(hide_password=True)
-
-
-def open_event_store(database_url: str) -> EventStore:
-    """Open (and create if needed) the event store and the ledger's tables."""
+    ``read_only`` opens a standby's copy for replica reads: no table is created there.
+    """
     url = normalize_url(database_url)
     ledger = EventStore(
         env={
             "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
             "SQLALCHEMY_URL": url,
-            "CREATE_TABLE": "y",
+            "CREATE_TABLE": "n" if read_only else "y",
         }
     )
     engine = engine_of(ledger)
-    metadata.create_all(engine)
-    install_append_only_triggers(engine)
+    failover.install(engine)
+    if not read_only:
+        metadata.create_all(engine)
+        install_append_only_triggers(engine)
     return ledger
 
 

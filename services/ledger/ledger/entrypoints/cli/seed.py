@@ -28,7 +28,7 @@ def seed_demo(
     """Build the demo county: 56 COs, members and shares, assets, leases, rents, vouchers, 2023-2025."""
     from dataclasses import replace
 
-    from ledger.adapters.sql.event_store import describe_url
+    from ledger.adapters.sql.urls import describe_url
     from ledger.bootstrap import build_services
     from ledger.seed import plan_county
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from ledger.bootstrap import Services, build_services
-from ledger.entrypoints.http import problems
+from ledger.entrypoints.http import problems, replica
 from ledger.entrypoints.http.middleware import AccessLog, BodySizeLimit
 from ledger.entrypoints.http.routes import admin, audit, entities, events, log, orgs
 from ledger.settings import Settings
@@ -22,6 +22,7 @@ def http_app(settings: Settings, services: Services) -> FastAPI:
     for module in (admin, orgs, events, entities, audit, log):
         app.include_router(module.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    replica.install(app)
     app.add_middleware(AccessLog)
     return app
 

@@ -1,9 +1,12 @@
 """Health, readiness, and token administration."""
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Response, status
 
 from ledger.adapters.sql import tokens as auth
+from ledger.adapters.sql.failover import last_position_or_none, probe_replica
 from ledger.entrypoints.http.deps import CallerDep, ServicesDep
 from ledger.entrypoints.http.models.events import TokenIn, TokenOut
 
@@ -17,14 +20,29 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz", tags=["health"])
-def readyz(services: ServicesDep, response: Response) -> dict[str, str]:
+def readyz(services: ServicesDep, response: Response) -> dict[str, Any]:
     """The database answers."""
     try:
         database = services.reader.ping()
     except Exception as exc:  # any driver error means not ready
         response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
         return {"status": "unavailable", "detail": type(exc).__name__}
-    return {"status": "ready", "database": database}
+    answer: dict[str, Any] = {"status": "ready", "database": database}
+    if services.replica is not None:
+        answer["replica"] = replica_status(services)
+    return answer
+
+
+def replica_status(services: ServicesDep) -> dict[str, Any]:
+    """The read database's role and how far it is behind (readiness does not depend on it: reads fall back)."""
+    assert services.replica is not None
+    state = probe_replica(services.replica.reader.engine)
+    replica_last = last_position_or_none(services.replica.reader)
+    if state is None or replica_last is None:
+        return {"status": "unavailable"}
+    behind = services.reader.last_position() - replica_last
+    return {"status": "ready", "standby": state.standby, "lag_positions": max(behind, 0),
+            "lag_seconds": state.replay_lag_s}
 
 
 @router.post("/v1/tokens", status_code=status.HTTP_201_CREATED, response_model=TokenOut, tags=["tokens"])

@@ -1,0 +1,158 @@
+"""Failover measured on our own write path: ``python -m tests.ha.measure [--rounds 3]``.
+
+Starts the cluster (tests/ha/cluster.py), one ``ledger run`` on its multi-host URL, writer threads
+appending demo COs' chronicles with Idempotency-Keys (tests/ha/failover.py); then, each round,
+kill -9 of the primary, until writes resume and the old primary has rejoined. Reports per round:
+acknowledged events, lost (acknowledged but not stored), duplicated, how long writes stopped, how
+long the new primary ran with no synchronous standby and how many events were acknowledged then,
+the old primary's rejoin time, and the statuses the clients saw. Written to
+bench-results/ha-failover.json; docs/operations.md quotes it.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.ha.cluster import Cluster
+from tests.ha.failover import LedgerServer, Seen, Writer, demo_cos, register, stored_keys
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def sync_standbys(cluster: Cluster, name: str) -> int:
+    """How many standbys the node's primary counts as synchronous right now (-1 when unreachable)."""
+    try:
+        rows = cluster.sql(cluster.node(name).port,
+                           "SELECT count(*) FROM pg_stat_replication WHERE sync_state IN ('sync', 'quorum')")
+        return int(rows[0][0])
+    except Exception:  # the node is down or not yet up
+        return -1
+
+
+def watch_sync(cluster: Cluster, stop: threading.Event, samples: list[tuple[float, str | None, int]]) -> None:
+    """Sample (time, primary, its synchronous standbys) every 50 ms, from the nodes themselves."""
+    while not stop.is_set():
+        now = time.monotonic()
+        primary = None
+        for node in cluster.nodes:
+            try:
+                if cluster.sql(node.port, "SELECT NOT pg_is_in_recovery()")[0][0]:
+                    primary = node.name
+                    break
+            except Exception:  # down
+                continue
+        samples.append((now, primary, sync_standbys(cluster, primary) if primary else -1))
+        time.sleep(0.05)
+
+
+def no_standby_window(samples: list[tuple[float, str | None, int]], after: float,
+                      acks: list[Any]) -> tuple[float, int]:
+    """Seconds the new primary accepted connections with 0 synchronous standbys, and acks in that time."""
+    windows: list[tuple[float, float]] = []
+    start = None
+    for at, primary, count in samples:
+        if at < after:
+            continue
+        if primary is not None and count == 0:
+            start = at if start is None else start
+        elif start is not None:
+            windows.append((start, at))
+            start = None
+    if start is not None:
+        windows.append((start, samples[-1][0]))
+    seconds = sum(b - a for a, b in windows)
+    inside = sum(1 for ack in acks if any(a <= ack.at <= b for a, b in windows))
+    return seconds, inside
+
+
+def run_round(cluster: Cluster, seen: Seen, samples: list[Any], settle: float) -> dict[str, Any]:
+    victim = cluster.primary()
+    assert victim, cluster.states()
+    time.sleep(settle)
+    before = len(seen.acks)
+    killed_at = cluster.kill(victim)
+    deadline = killed_at + 120
+    while time.monotonic() < deadline and not any(a.at > killed_at for a in seen.acks):
+        time.sleep(0.05)
+    resumed = next((a.at for a in sorted(seen.acks, key=lambda a: a.at) if a.at > killed_at), None)
+    new_primary = cluster.primary()
+    cluster.rejoin(victim)
+    rejoin_started = time.monotonic()
+    cluster.wait_healthy(timeout=180)
+    rejoined = time.monotonic() - rejoin_started
+    time.sleep(2)
+    window, acked_inside = no_standby_window(samples, killed_at, seen.acks)
+    return {"killed": victim, "new_primary": new_primary, "acks_before_kill": before,
+            "writes_stopped_s": round(resumed - killed_at, 2) if resumed else None,
+            "no_sync_standby_s": round(window, 2), "acked_without_standby": acked_inside,
+            "rejoin_s": round(rejoined, 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--writers", type=int, default=4)
+    parser.add_argument("--settle", type=float, default=5.0, help="seconds of writing before each kill")
+    parser.add_argument("--base-port", type=int, default=6600)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="ledger-ha-"))
+    cluster = Cluster(work / "cluster", base_port=args.base_port)
+    server = None
+    stop, watch_stop = threading.Event(), threading.Event()
+    samples: list[Any] = []
+    try:
+        started = time.monotonic()
+        cluster.start()
+        print(f"cluster healthy in {time.monotonic() - started:.1f} s: {cluster.states()}", flush=True)
+        server = LedgerServer(cluster.url(), work).start()
+        seen = Seen()
+        with httpx.Client(base_url=server.base, timeout=30) as client:
+            writers = [Writer(server.base, co, register(client, co), seen, stop, limit=100_000)
+                       for co in demo_cos(args.writers)]
+        for writer in writers:
+            writer.start()
+        watcher = threading.Thread(target=watch_sync, args=(cluster, watch_stop, samples), daemon=True)
+        watcher.start()
+        rounds = []
+        for number in range(args.rounds):
+            result = run_round(cluster, seen, samples, args.settle)
+            rounds.append(result)
+            print(f"round {number + 1}: {result}", flush=True)
+        stop.set()
+        for writer in writers:
+            writer.join(timeout=60)
+        watch_stop.set()
+        stored = stored_keys(cluster.node(cluster.primary() or "node1").dsn.rsplit("/", 1)[0] + "/ledger")
+        acked = {a.key for a in seen.acks}
+        report = {
+            "rounds": rounds, "writers": args.writers, "acknowledged": len(seen.acks),
+            "lost": sorted(acked - set(stored))[:20], "lost_count": len(acked - set(stored)),
+            "duplicated": sum(1 for count in stored.values() if count > 1),
+            "stored_not_acknowledged": len(set(stored) - acked),
+            "client_failures": seen.failures, "unexpected": seen.unexpected[:10],
+            "retry_after_values": sorted(set(seen.retry_after)),
+            "writes_stopped_median_s": statistics.median(r["writes_stopped_s"] for r in rounds
+                                                         if r["writes_stopped_s"] is not None),
+        }
+        out = ROOT / "bench-results"
+        out.mkdir(exist_ok=True)
+        (out / "ha-failover.json").write_text(json.dumps(report, indent=2))
+        print(json.dumps(report, indent=2))
+    finally:
+        stop.set()
+        watch_stop.set()
+        if server is not None:
+            server.stop()
+        cluster.stop()
+
+
+if __name__ == "__main__":
+    main()
