@@ -92,8 +92,11 @@ class Cluster:
         return command
 
     def autoctl(self, *args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(self._cmd(*args), env=self._env(), capture_output=True, text=True, errors="replace", check=check,
-                              timeout=timeout, cwd=self.base)
+        done = subprocess.run(self._cmd(*args), env=self._env(), capture_output=True, text=True, errors="replace",
+                              timeout=timeout, cwd=self.base, check=False)
+        if check and done.returncode != 0:
+            raise RuntimeError(f"pg_autoctl {' '.join(args[:2])} failed ({done.returncode}): {done.stderr[-2000:]}")
+        return done
 
     def _run(self, node: Node) -> None:
         log = open(self.base / f"{node.name}.log", "ab")
@@ -112,6 +115,7 @@ class Cluster:
         self.base.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
             shutil.chown(self.base, "postgres")
+            self.base.parent.chmod(self.base.parent.stat().st_mode | 0o011)  # postgres must reach it
         pgctl = str(PG_BIN / "pg_ctl")
         self.autoctl("create", "monitor", "--pgctl", pgctl, "--pgdata", str(self.monitor.pgdata),
                      "--pgport", str(self.monitor.port), "--hostname", "127.0.0.1", "--auth", "trust", "--no-ssl")

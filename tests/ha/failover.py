@@ -31,6 +31,8 @@ class Ack:
     org_id: str
     position: int
     at: float
+    sent: float
+    """When the attempt that got this acknowledgement was sent (writes "resumed" = first sent after a kill)."""
 
 
 @dataclass
@@ -153,6 +155,7 @@ class Writer(threading.Thread):
                 while True:
                     if self.stop_event.is_set():
                         return
+                    sent = time.monotonic()
                     try:
                         done = client.post(f"/v1/orgs/{self.co.org_id}/events", content=body,
                                            headers={**headers, "Idempotency-Key": key})
@@ -163,7 +166,7 @@ class Writer(threading.Thread):
                     if done.status_code in (200, 201):
                         position = done.json()["events"][0]["position"]
                         with self.seen.lock:
-                            self.seen.acks.append(Ack(key, self.co.org_id, position, time.monotonic()))
+                            self.seen.acks.append(Ack(key, self.co.org_id, position, time.monotonic(), sent))
                         break
                     self.seen.failed(str(done.status_code))
                     if done.status_code == 503:

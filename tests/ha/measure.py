@@ -80,13 +80,13 @@ def run_round(cluster: Cluster, seen: Seen, samples: list[Any], settle: float) -
     before = len(seen.acks)
     killed_at = cluster.kill(victim)
     deadline = killed_at + 120
-    while time.monotonic() < deadline and not any(a.at > killed_at for a in seen.acks):
+    while time.monotonic() < deadline and not any(a.sent > killed_at for a in seen.acks):
         time.sleep(0.05)
-    resumed = next((a.at for a in sorted(seen.acks, key=lambda a: a.at) if a.at > killed_at), None)
-    new_primary = cluster.primary()
+    resumed = min((a.at for a in seen.acks if a.sent > killed_at), default=None)
     cluster.rejoin(victim)
     rejoin_started = time.monotonic()
     cluster.wait_healthy(timeout=180)
+    new_primary = cluster.primary()
     rejoined = time.monotonic() - rejoin_started
     time.sleep(2)
     window, acked_inside = no_standby_window(samples, killed_at, seen.acks)
@@ -102,6 +102,7 @@ def main() -> None:
     parser.add_argument("--writers", type=int, default=4)
     parser.add_argument("--settle", type=float, default=5.0, help="seconds of writing before each kill")
     parser.add_argument("--base-port", type=int, default=6600)
+    parser.add_argument("--require-standby", action="store_true", help="run the ledger with LEDGER_REQUIRE_STANDBY")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="ledger-ha-"))
     cluster = Cluster(work / "cluster", base_port=args.base_port)
@@ -112,7 +113,8 @@ def main() -> None:
         started = time.monotonic()
         cluster.start()
         print(f"cluster healthy in {time.monotonic() - started:.1f} s: {cluster.states()}", flush=True)
-        server = LedgerServer(cluster.url(), work).start()
+        extra = {"LEDGER_REQUIRE_STANDBY": "true"} if args.require_standby else {}
+        server = LedgerServer(cluster.url(), work, extra).start()
         seen = Seen()
         with httpx.Client(base_url=server.base, timeout=30) as client:
             writers = [Writer(server.base, co, register(client, co), seen, stop, limit=100_000)
@@ -133,7 +135,7 @@ def main() -> None:
         stored = stored_keys(cluster.node(cluster.primary() or "node1").dsn.rsplit("/", 1)[0] + "/ledger")
         acked = {a.key for a in seen.acks}
         report = {
-            "rounds": rounds, "writers": args.writers, "acknowledged": len(seen.acks),
+            "rounds": rounds, "writers": args.writers, "require_standby": args.require_standby, "acknowledged": len(seen.acks),
             "lost": sorted(acked - set(stored))[:20], "lost_count": len(acked - set(stored)),
             "duplicated": sum(1 for count in stored.values() if count > 1),
             "stored_not_acknowledged": len(set(stored) - acked),
@@ -144,7 +146,7 @@ def main() -> None:
         }
         out = ROOT / "bench-results"
         out.mkdir(exist_ok=True)
-        (out / "ha-failover.json").write_text(json.dumps(report, indent=2))
+        (out / f"ha-failover{'-require-standby' if args.require_standby else ''}.json").write_text(json.dumps(report, indent=2))
         print(json.dumps(report, indent=2))
     finally:
         stop.set()

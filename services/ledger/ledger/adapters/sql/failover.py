@@ -109,9 +109,15 @@ def probe_replica(engine: Engine) -> ReplicaState | None:
         return None
 
 
-def last_position_or_none(reader: Any) -> int | None:
-    """The reader's last log position, or None when its database cannot be reached."""
-    try:
-        return int(reader.last_position())
-    except SQLAlchemyError:
-        return None
+def last_position_or_none(reader: Any, attempts: int = 2) -> int | None:
+    """The reader's last log position, or None when its database cannot be reached.
+
+    A second attempt follows a failed one: after a failover the first use of a pooled connection
+    fails and invalidates the pool, and the next checkout connects afresh through the host list.
+    """
+    for _ in range(attempts):
+        try:
+            return int(reader.last_position())
+        except SQLAlchemyError:
+            continue
+    return None
