@@ -96,6 +96,25 @@ def run_round(cluster: Cluster, seen: Seen, samples: list[Any], settle: float) -
             "rejoin_s": round(rejoined, 1)}
 
 
+def standbys_lost(cluster: Cluster, seen: Seen, seconds: float = 12.0) -> dict[str, Any]:
+    """Kill every standby for ``seconds``: how long appends wait, what they are answered, then rejoin."""
+    primary = cluster.primary()
+    standbys = [n.name for n in cluster.nodes if n.name != primary]
+    failures_before = dict(seen.failures)
+    acks_before = len(seen.acks)
+    killed_at = max(cluster.kill(name) for name in standbys)
+    time.sleep(seconds)
+    during = [a for a in seen.acks[acks_before:] if a.sent >= killed_at]
+    failures = {k: v - failures_before.get(k, 0) for k, v in seen.failures.items() if v != failures_before.get(k, 0)}
+    for name in standbys:
+        cluster.rejoin(name)
+    started = time.monotonic()
+    cluster.wait_healthy(timeout=180)
+    return {"standbys_killed": standbys, "for_s": seconds, "acked_while_no_standby": len(during),
+            "longest_ack_wait_s": round(max((a.at - a.sent for a in during), default=0.0), 2),
+            "answers_while_no_standby": failures, "rejoin_s": round(time.monotonic() - started, 1)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3)
@@ -103,6 +122,7 @@ def main() -> None:
     parser.add_argument("--settle", type=float, default=5.0, help="seconds of writing before each kill")
     parser.add_argument("--base-port", type=int, default=6600)
     parser.add_argument("--require-standby", action="store_true", help="run the ledger with LEDGER_REQUIRE_STANDBY")
+    parser.add_argument("--standbys-lost", action="store_true", help="also kill both standbys at once, then rejoin")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="ledger-ha-"))
     cluster = Cluster(work / "cluster", base_port=args.base_port)
@@ -128,6 +148,9 @@ def main() -> None:
             result = run_round(cluster, seen, samples, args.settle)
             rounds.append(result)
             print(f"round {number + 1}: {result}", flush=True)
+        lost = standbys_lost(cluster, seen) if args.standbys_lost else None
+        if lost:
+            print(f"standbys lost: {lost}", flush=True)
         stop.set()
         for writer in writers:
             writer.join(timeout=60)
@@ -135,7 +158,7 @@ def main() -> None:
         stored = stored_keys(cluster.node(cluster.primary() or "node1").dsn.rsplit("/", 1)[0] + "/ledger")
         acked = {a.key for a in seen.acks}
         report = {
-            "rounds": rounds, "writers": args.writers, "require_standby": args.require_standby, "acknowledged": len(seen.acks),
+            "rounds": rounds, "standbys_lost": lost, "writers": args.writers, "require_standby": args.require_standby, "acknowledged": len(seen.acks),
             "lost": sorted(acked - set(stored))[:20], "lost_count": len(acked - set(stored)),
             "duplicated": sum(1 for count in stored.values() if count > 1),
             "stored_not_acknowledged": len(set(stored) - acked),
