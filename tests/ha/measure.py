@@ -27,18 +27,19 @@ from tests.ha.failover import LedgerServer, Seen, Writer, demo_cos, register, st
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def sync_standbys(cluster: Cluster, name: str) -> int:
-    """How many standbys the node's primary counts as synchronous right now (-1 when unreachable)."""
+def standby_counts(cluster: Cluster, name: str) -> tuple[int, int]:
+    """(synchronous, streaming) standbys of the node's primary right now; (-1, -1) when unreachable."""
     try:
         rows = cluster.sql(cluster.node(name).port,
-                           "SELECT count(*) FROM pg_stat_replication WHERE sync_state IN ('sync', 'quorum')")
-        return int(rows[0][0])
+                           "SELECT count(*) FILTER (WHERE sync_state IN ('sync', 'quorum')), count(*) "
+                           "FROM pg_stat_replication WHERE state = 'streaming'")
+        return int(rows[0][0]), int(rows[0][1])
     except Exception:  # the node is down or not yet up
-        return -1
+        return -1, -1
 
 
-def watch_sync(cluster: Cluster, stop: threading.Event, samples: list[tuple[float, str | None, int]]) -> None:
-    """Sample (time, primary, its synchronous standbys) every 50 ms, from the nodes themselves."""
+def watch_sync(cluster: Cluster, stop: threading.Event, samples: list[tuple[float, str | None, int, int]]) -> None:
+    """Sample (time, primary, its synchronous and streaming standbys) every 50 ms, from the nodes themselves."""
     while not stop.is_set():
         now = time.monotonic()
         primary = None
@@ -49,16 +50,19 @@ def watch_sync(cluster: Cluster, stop: threading.Event, samples: list[tuple[floa
                     break
             except Exception:  # down
                 continue
-        samples.append((now, primary, sync_standbys(cluster, primary) if primary else -1))
+        counts = standby_counts(cluster, primary) if primary else (-1, -1)
+        samples.append((now, primary, *counts))
         time.sleep(0.05)
 
 
-def no_standby_window(samples: list[tuple[float, str | None, int]], after: float,
-                      acks: list[Any]) -> tuple[float, int]:
-    """Seconds the new primary accepted connections with 0 synchronous standbys, and acks in that time."""
+def no_standby_window(samples: list[tuple[float, str | None, int, int]], after: float,
+                      acks: list[Any], column: int = 2) -> tuple[float, int]:
+    """Seconds a primary accepted connections with 0 standbys of a kind (column 2: synchronous,
+    3: streaming at all), and the acknowledgements received in that time."""
     windows: list[tuple[float, float]] = []
     start = None
-    for at, primary, count in samples:
+    for sample in samples:
+        at, primary, count = sample[0], sample[1], sample[column]
         if at < after:
             continue
         if primary is not None and count == 0:
@@ -90,9 +94,11 @@ def run_round(cluster: Cluster, seen: Seen, samples: list[Any], settle: float) -
     rejoined = time.monotonic() - rejoin_started
     time.sleep(2)
     window, acked_inside = no_standby_window(samples, killed_at, seen.acks)
+    alone, acked_alone = no_standby_window(samples, killed_at, seen.acks, column=3)
     return {"killed": victim, "new_primary": new_primary, "acks_before_kill": before,
             "writes_stopped_s": round(resumed - killed_at, 2) if resumed else None,
-            "no_sync_standby_s": round(window, 2), "acked_without_standby": acked_inside,
+            "no_sync_standby_s": round(window, 2), "acked_without_sync_standby": acked_inside,
+            "no_streaming_standby_s": round(alone, 2), "acked_without_any_standby": acked_alone,
             "rejoin_s": round(rejoined, 1)}
 
 
