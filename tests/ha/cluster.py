@@ -55,6 +55,20 @@ def available() -> str | None:
     return None
 
 
+def _children(parent: int) -> list[int]:
+    """The processes whose parent is ``parent`` (a postmaster's backends, workers and logger)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+                found.append(int(entry.name))
+    return found
+
+
 @dataclass
 class Node:
     name: str
@@ -152,10 +166,14 @@ class Cluster:
             node.process = None
         pid_file = node.pgdata / "postmaster.pid"
         try:
-            pid = int(pid_file.read_text().split()[0])
-            os.kill(pid, signal.SIGKILL)
-        except (FileNotFoundError, ValueError, IndexError, ProcessLookupError):
-            pass
+            postmaster = int(pid_file.read_text().split()[0])
+        except (FileNotFoundError, ValueError, IndexError):
+            return
+        for pid in [postmaster, *_children(postmaster)]:  # each child is a session leader: not reached by killpg
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
     def kill(self, name: str) -> float:
         """SIGKILL the node's pg_autoctl and postmaster; the monotonic time it happened."""
