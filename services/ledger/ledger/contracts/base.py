@@ -40,7 +40,7 @@ def _validate_money(value: Any, handler: Any, info: ValidationInfo) -> int:
     try:
         return parse_yuan(value)
     except MoneyFormatError as exc:
-        raise ValueError(str(exc)) from None
+        raise MoneyFormatError(f"{exc} (money-format)") from None
 
 
 def _serialize_money(value: int, info: SerializationInfo) -> int | str:
@@ -56,7 +56,7 @@ Money = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": r"^-?\d{1,15}(\.\d{1,2})?$",
+            "pattern": r"^-?[0-9]{1,15}(\.[0-9]{1,2})?$",
             "description": "Yuan as a decimal string with at most two decimals; stored as integer fen.",
             "examples": ["50000.00"],
         }
@@ -78,20 +78,45 @@ EntityId = Annotated[
 
 Text = Annotated[str, Field(min_length=1, max_length=500)]
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class DateFormatError(ValueError):
+    """A date was not written YYYY-MM-DD in ASCII digits with nothing after."""
+
+    rule = "date-format"
 
 
 def iso_date_only(value: Any) -> Any:
-    """Dates are 'YYYY-MM-DD' strings (or date objects in code); never numbers or other formats."""
+    """Dates are 'YYYY-MM-DD' strings of ASCII digits (or date objects in code); never numbers or other formats."""
     if isinstance(value, date):
         return value
-    if not isinstance(value, str) or not _ISO_DATE.match(value):
-        raise ValueError(f"dates are ISO strings YYYY-MM-DD; got {value!r}")
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise DateFormatError(f"dates are ISO strings YYYY-MM-DD (date-format); got {value!r}")
     return value
 
 
 IsoDate = Annotated[date, BeforeValidator(iso_date_only)]
 """A calendar date, written YYYY-MM-DD."""
+
+_ASCII_INT = re.compile(r"[0-9]{1,18}")
+
+
+class NumberFormatError(ValueError):
+    """A count or position was not written in ASCII digits with nothing after."""
+
+    rule = "number-format"
+
+
+def ascii_int_only(value: Any) -> Any:
+    """Positions, sizes and counts given as text are ASCII digits only, nothing after ("12\\n", "١٢" refused)."""
+    if isinstance(value, str) and not _ASCII_INT.fullmatch(value):
+        raise NumberFormatError(f"a position or count is ASCII digits (number-format); got {value!r}")
+    return value
+
+
+AsciiInt = Annotated[int, BeforeValidator(ascii_int_only)]
+"""A non-negative whole number in ASCII digits (log positions, tree sizes, page sizes)."""
 
 
 def _is_date_annotation(annotation: Any) -> bool:

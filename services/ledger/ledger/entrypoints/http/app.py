@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from ledger.bootstrap import Services, build_services
 from ledger.entrypoints.http import problems, replica
 from ledger.entrypoints.http.middleware import AccessLog, BodySizeLimit
-from ledger.entrypoints.http.routes import admin, audit, entities, events, log, orgs
+from ledger.entrypoints.http.routes import admin, audit, books, entities, events, log, orgs
 from ledger.settings import Settings
 
 
@@ -19,7 +19,7 @@ def http_app(settings: Settings, services: Services) -> FastAPI:
     )
     app.state.services = services
     problems.install(app)
-    for module in (admin, orgs, events, entities, audit, log):
+    for module in (admin, orgs, events, entities, audit, books, log):
         app.include_router(module.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     replica.install(app)

@@ -17,28 +17,31 @@ from ledger.entrypoints.http.models.audit import (
 )
 from ledger.entrypoints.http.models.events import AppendOut
 from projections.audit_views import VIEW_OF_PERIOD, parse_period
+from projections.views.rules import rules_of
 
 router = APIRouter(prefix="/v1/orgs/{org_id}", tags=["audit"])
 
 KnownAt = Annotated[str | None, Query(description="Log position or ISO time; default now.")]
+RulesAsked = Annotated[str | None, Query(description="Books rules version of the answer as known (1 or 2); "
+                                         "default the current one. The closed view keeps its own.")]
 
 
 @router.get("/audit/{period}", response_model=PeriodViewOut)
 def audit_view(org_id: str, period: str, org: ReadableOrg, services: ServicesDep,
-               known_at: KnownAt = None) -> PeriodViewOut:
+               known_at: KnownAt = None, rules: RulesAsked = None) -> PeriodViewOut:
     """The period's audit view (month: regular, quarter: special, year: year-end) as known at a point."""
     views, asked = services.views, parse_period(period)
     position = views.resolve_known_at(known_at)
+    now = views.view(org_id, asked, position, rules_of(rules).version)
     result = {"org_id": org_id, "period": str(asked), "asked_known_at": position,
-              "as_known": views.view(org_id, asked, position).to_json(), "closed": None}
+              "as_known": now.to_json(), "closed": None}
     closing = views.closing(org_id, asked)
     if closing is not None and closing.position <= position:
         data = closing.data
-        as_closed = views.view(org_id, asked, data["known_at_position"])
         result["closed"] = {
             "position": closing.position, "closed_on": closing.effective_date, "actor": closing.actor,
             "view_sha256": data["view_sha256"], "checkpoint": data["checkpoint"],
-            "as_closed": as_closed.to_json(), "reproduced": as_closed.sha256 == data["view_sha256"],
+            **views.as_closed(org_id, asked, closing, now),
             "adjustments": views.adjustments(org_id, asked, closing.position),
         }
     return PeriodViewOut.model_validate(result)

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Response, status
 
 from ledger.application.append import EventRequest
+from ledger.contracts.base import AsciiInt
 from ledger.entrypoints.http.deps import CallerDep, ReadableOrg, ServicesDep
 from ledger.entrypoints.http.models.events import (
     AppendIn,
@@ -42,7 +43,7 @@ def append_events(org_id: str, body: AppendIn, caller: CallerDep, services: Serv
 
 @router.get("/v1/orgs/{org_id}/events", response_model=EventPage)
 def list_events(org_id: str, org: ReadableOrg, services: ServicesDep,
-                after: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+                after: Annotated[AsciiInt, Query(ge=0)] = 0, limit: Annotated[AsciiInt, Query(ge=1, le=1000)] = 100,
                 type: str | None = None, entity_id: str | None = None) -> EventPage:
     """A CO's events in log order, after a position, optionally of one type or entity."""
     records = services.reader.records(org_ids=[org_id], after=after, limit=limit, type=type, entity_id=entity_id)
@@ -50,8 +51,8 @@ def list_events(org_id: str, org: ReadableOrg, services: ServicesDep,
 
 
 @router.get("/v1/feed", response_model=EventPage, tags=["feed"])
-def feed(caller: CallerDep, services: ServicesDep, after: Annotated[int, Query(ge=0)] = 0,
-         limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> EventPage:
+def feed(caller: CallerDep, services: ServicesDep, after: Annotated[AsciiInt, Query(ge=0)] = 0,
+         limit: Annotated[AsciiInt, Query(ge=1, le=1000)] = 100) -> EventPage:
     """The global feed in log order (auditors see the COs of their jurisdiction)."""
     caller.require_role("auditor", "admin")
     org_ids = None

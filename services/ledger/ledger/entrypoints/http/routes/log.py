@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse
 
 from ledger.application.dossier import build_dossier
+from ledger.contracts.base import AsciiInt
 from ledger.domain.errors import NotFound
 from ledger.entrypoints.http.deps import ReadableOrg, ServicesDep
 from ledger.entrypoints.http.models.log import (
@@ -29,7 +30,7 @@ router = APIRouter(tags=["log"])
 TEXT = {200: {"content": {"text/plain": {}}}}
 Format = Annotated[Literal["text", "json"] | None, Query(description="text (default) or json; or send "
                                                                      "Accept: application/json.")]
-TreeSize = Annotated[int | None, Query(ge=1, description="Default: the latest checkpoint's size.")]
+TreeSize = Annotated[AsciiInt | None, Query(ge=1, description="Default: the latest checkpoint's size.")]
 
 
 def _wants_json(request: Request, format: str | None) -> bool:
@@ -61,7 +62,7 @@ def checkpoint(org_id: str, request: Request, org: ReadableOrg, services: Servic
 
 
 @router.get("/v1/orgs/{org_id}/log/proofs/inclusion", response_model=InclusionOut, responses=TEXT)
-def inclusion(org_id: str, org: ReadableOrg, services: ServicesDep, leaf_index: Annotated[int, Query(ge=0)],
+def inclusion(org_id: str, org: ReadableOrg, services: ServicesDep, leaf_index: Annotated[AsciiInt, Query(ge=0)],
               tree_size: TreeSize = None,
               format: Annotated[Literal["json", "tlog-proof"], Query()] = "json") -> InclusionOut | PlainTextResponse:
     """Inclusion proof of the leaf at leaf_index in the tree of tree_size (RFC 9162; or C2SP tlog-proof)."""
@@ -81,7 +82,7 @@ def inclusion(org_id: str, org: ReadableOrg, services: ServicesDep, leaf_index: 
 
 
 @router.get("/v1/orgs/{org_id}/log/proofs/consistency", response_model=ConsistencyOut)
-def consistency(org_id: str, org: ReadableOrg, services: ServicesDep, first: Annotated[int, Query(ge=1)],
+def consistency(org_id: str, org: ReadableOrg, services: ServicesDep, first: Annotated[AsciiInt, Query(ge=1)],
                 second: TreeSize = None) -> ConsistencyOut:
     """Consistency proof: the tree of size first is a prefix of the tree of size second (RFC 9162)."""
     proof = services.proofs.consistency(org_id, first, second)
