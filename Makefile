@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install run test test-fast bench schemas check-schemas screenshots clean
+.PHONY: install run test test-fast test-ha ha-measure bench schemas check-schemas screenshots clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -31,6 +31,12 @@ test-fast: install  ## unit tests only (no database)
 screenshots: install  ## the browser tests, writing their 1366x768 screenshots to docs/screenshots (needs /usr/bin/chromium)
 	LEDGER_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/browser
 	rm -f docs/screenshots/*.pdf
+
+test-ha: install  ## the failover test alone (needs pg_autoctl: apt-get install postgresql-15-auto-failover)
+	$(BIN)/python -m pytest -q -s tests/ha
+
+ha-measure: install  ## kill the primary 3 times under writers; bench-results/ha-failover*.json (docs/operations.md)
+	$(BIN)/python -m tests.ha.measure --rounds 3 --require-standby
 
 bench: install  ## benchmark on PostgreSQL (127.0.0.1:5432): writes BENCHMARKS.md and bench-results/ (<= 30 min)
 	$(BIN)/python -m tests.bench.run

@@ -6,6 +6,7 @@ module, never the reverse); nothing is built at import time. What is wired:
     settings -> event store (adapters/sql/event_store) -> append store (adapters/sql/append_store)
              -> Appender (application/append) with the log's signer (log/keys)
              -> Reader, LogProofs (adapters/sql) -> AuditViews, Projector (projections)
+             -> the same reads over a standby when LEDGER_READ_DATABASE_URL is set (``Services.replica``)
 """
 from __future__ import annotations
 
@@ -45,6 +46,8 @@ class Services:
     _views: Any = field(default=None, repr=False)
     projector: Projector | None = None
     """The in-process projector (``ledger run --with-projector``), whose state /readyz reports."""
+    replica: Services | None = field(default=None, repr=False)
+    """The same services reading from a standby (``LEDGER_READ_DATABASE_URL``); tokens and appends stay here."""
 
     @property
     def views(self) -> AuditViews:
@@ -78,8 +81,16 @@ def build_services(settings: Settings) -> Services:
     if settings.admin_token:
         tokens.issue_token(engine, "admin", subject="admin:env", token=settings.admin_token)
     reader = Reader(store)
-    return Services(settings, store, engine, Appender(SqlAppendStore(store), signer, settings.log_origin), reader,
-                    signer, LogProofs(reader))
+    append_store = SqlAppendStore(store, require_standby=settings.require_standby)
+    services = Services(settings, store, engine, Appender(append_store, signer, settings.log_origin), reader,
+                        signer, LogProofs(reader))
+    if settings.read_database_url:
+        replica_store = open_event_store(settings.read_database_url, settings.statement_timeout_ms,
+                                         settings.lock_timeout_ms, check_schema=False)
+        replica_reader = Reader(replica_store)
+        services.replica = Services(settings, replica_store, engine, services.appender, replica_reader, signer,
+                                    LogProofs(replica_reader))
+    return services
 
 
 def open_readers(settings: Settings) -> Services:

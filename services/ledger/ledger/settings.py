@@ -20,9 +20,15 @@ class Settings:
     workers: int = 1
     statement_timeout_ms: int = 30_000
     lock_timeout_ms: int = 5_000
+    read_database_url: str | None = None
+    """A standby (or the same hosts with ``target_session_attrs=prefer-standby``) for views and proofs."""
+    replica_wait_ms: int = 2000
+    """How long a read asking for a position the replica has not replayed waits before going to the primary."""
+    require_standby: bool = False
+    """Acknowledge an append only once a standby has flushed its commit (HA clusters; else 503)."""
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         return cls(
             database_url=env.get("LEDGER_DATABASE_URL", cls.database_url),
@@ -35,6 +41,9 @@ class Settings:
             workers=int(env.get("LEDGER_WORKERS", cls.workers)),
             statement_timeout_ms=int(env.get("LEDGER_STATEMENT_TIMEOUT_MS", cls.statement_timeout_ms)),
             lock_timeout_ms=int(env.get("LEDGER_LOCK_TIMEOUT_MS", cls.lock_timeout_ms)),
+            read_database_url=env.get("LEDGER_READ_DATABASE_URL") or None,
+            replica_wait_ms=int(env.get("LEDGER_REPLICA_WAIT_MS", cls.replica_wait_ms)),
+            require_standby=env.get("LEDGER_REQUIRE_STANDBY", "").lower() in ("1", "true", "yes", "on"),
         )
 
 
@@ -49,5 +58,8 @@ ENVIRONMENT_VARIABLES = (
     "LEDGER_MAX_BODY_BYTES",
     "LEDGER_STATEMENT_TIMEOUT_MS",
     "LEDGER_LOCK_TIMEOUT_MS",
+    "LEDGER_READ_DATABASE_URL",
+    "LEDGER_REPLICA_WAIT_MS",
+    "LEDGER_REQUIRE_STANDBY",
 )
 """Documented in the README and used by docker-compose.yml (a test checks both)."""

@@ -43,3 +43,14 @@ class Forbidden(LedgerError):
 
     status = 403
     title = "Forbidden"
+
+
+class Unavailable(LedgerError):
+    """The database cannot answer now (outage, failover, no standby to confirm a commit): retry later."""
+
+    status = 503
+    title = "Service unavailable"
+
+    def __init__(self, rule: str, detail: str, retry_after: int = 1, **values: Any) -> None:
+        super().__init__(rule, detail, **values)
+        self.retry_after = retry_after

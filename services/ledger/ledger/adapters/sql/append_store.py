@@ -19,10 +19,10 @@ from eventsourcing.persistence import IntegrityError as EventStoreIntegrityError
 from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
-from ledger.adapters.sql import tlog
+from ledger.adapters.sql import failover, tlog
 from ledger.adapters.sql.batch_context import BatchContext
 from ledger.adapters.sql.entity_cache import CoEvents, FinalEntities, StoredEvents
-from ledger.adapters.sql.event_store import EventStore, lock_org
+from ledger.adapters.sql.event_store import EventStore, engine_of, lock_org
 from ledger.adapters.sql.records import decode_state, record_from_stored
 from ledger.adapters.sql.tables import (
     EVENTS_TABLE,
@@ -114,8 +114,11 @@ class SqlAppendTransaction:
 class SqlAppendStore:
     """``application.ports.AppendStore`` on the event store's database (SQLite or PostgreSQL)."""
 
-    def __init__(self, store: EventStore) -> None:
+    def __init__(self, store: EventStore, require_standby: bool = False, standby_wait_s: float = 1.0) -> None:
         self.store = store
+        self.require_standby = require_standby and engine_of(store).dialect.name == "postgresql"
+        """Confirm each commit reached a standby before it is acknowledged (``failover.confirm_replicated``)."""
+        self.standby_wait_s = standby_wait_s
         self.finals = FinalEntities()
         """Entities that never change, read once from the store for all batches."""
         self.stored = StoredEvents()
@@ -137,6 +140,8 @@ class SqlAppendStore:
             yield tx
         if tx.saved and tx.version is not None:
             self.stored.advanced(org_id, kept, tx.version, tx.saved)
+        if self.require_standby:  # what was stored, or the stored answer a replay returns, is on a standby
+            failover.confirm_replicated(engine_of(self.store), self.standby_wait_s)
 
     @contextmanager
     def reading(self, org_id: str) -> Iterator[SqlAppendTransaction]:

@@ -5,16 +5,17 @@
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from eventsourcing.application import Application
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from eventsourcing_sqlalchemy.models import StoredEventRecord
 from sqlalchemy import Table, event, text
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import Connection, Engine
 
+from ledger.adapters.sql import failover
 from ledger.adapters.sql.tables import APPEND_ONLY, EVENTS_TABLE
+from ledger.adapters.sql.urls import describe_url, normalize_url  # noqa: F401 (describe_url: re-exported)
 
 
 class EventStore(Application):
@@ -25,25 +26,13 @@ class EventStore(Application):
     log_section_size = 1000
 
 
-def normalize_url(url: str) -> str:
-    """Accept postgres:// and postgresql:// and use psycopg2; create SQLite folders."""
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg2://" + url[len(prefix):]
-    if url.startswith("sqlite:///") and ":memory:" not in url:
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-    return url
-
-
-def describe_url(database_url: str) -> str:
-    """The database URL with its password hidden, for messages."""
-    return make_url(normalize_url(database_url)).render_as_string(hide_password=True)
-
-
-def open_event_store(database_url: str, statement_timeout_ms: int = 30_000, lock_timeout_ms: int = 5_000) -> EventStore:
+def open_event_store(database_url: str, statement_timeout_ms: int = 30_000, lock_timeout_ms: int = 5_000,
+                     check_schema: bool = True) -> EventStore:
     """Open the event store and the ledger's tables; never creates or changes them (``ledger migrate`` does).
 
     Raises ``SchemaNotCurrent`` (naming the command to run) when the schema is missing, older or newer.
+    A standby's copy (replica reads) opens with ``check_schema=False``: its schema is the primary's,
+    replicated, and a standby that is down when the ledger starts must not stop it (reads fall back).
     Every connection is bounded: PostgreSQL ``statement_timeout`` and ``lock_timeout``; SQLite waits
     at most ``lock_timeout_ms`` for the write lock.
     """
@@ -59,6 +48,9 @@ def open_event_store(database_url: str, statement_timeout_ms: int = 30_000, lock
     )
     engine = engine_of(ledger)
     bound_waits(engine, statement_timeout_ms, lock_timeout_ms)
+    failover.install(engine)
+    if not check_schema:
+        return ledger
     try:
         require_current(engine)
     except Exception:

@@ -35,7 +35,7 @@ def seed_demo(
         raise typer.BadParameter(f"profiles are {', '.join(PROFILES)}; got {profile!r}", param_hint="--profile")
     from dataclasses import replace
 
-    from ledger.adapters.sql.event_store import describe_url
+    from ledger.adapters.sql.urls import describe_url
     from ledger.bootstrap import build_services
     from ledger.seed import plan_county
 

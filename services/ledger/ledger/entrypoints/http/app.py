@@ -4,7 +4,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from ledger.bootstrap import Services, build_services
-from ledger.entrypoints.http import problems, ui
+from ledger.entrypoints.http import problems, replica, ui
 from ledger.entrypoints.http.middleware import AccessLog, BodySizeLimit
 from ledger.entrypoints.http.routes import admin, audit, books, entities, events, log, orgs, workbooks
 from ledger.settings import Settings
@@ -24,6 +24,7 @@ def http_app(settings: Settings, services: Services) -> FastAPI:
         app.include_router(module.router)
     ui.install(app, services)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    replica.install(app)
     app.add_middleware(AccessLog)
     return app
 

@@ -9,11 +9,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from ledger.adapters.sql.tokens import authenticate
 from ledger.application.access import Caller
 from ledger.bootstrap import Services
+from ledger.entrypoints.http import replica
 
 
 def get_services(request: Request) -> Services:
-    services: Services = request.app.state.services
-    return services
+    """This process's services; for a GET under /v1/orgs, the replica's when one can answer (``replica``)."""
+    return replica.choose(request)
 
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `ledger tokens create` or POST /v1/tokens.")
@@ -21,10 +22,10 @@ _bearer = HTTPBearer(auto_error=False, description="A token from `ledger tokens 
 
 def get_caller(
     request: Request,
-    services: Annotated[Services, Depends(get_services)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
-    """The caller behind the bearer token; 401 when it is missing, unknown or revoked."""
+    """The caller behind the bearer token (looked up on the primary); 401 when missing, unknown or revoked."""
+    services: Services = request.app.state.services
     if credentials is None:
         raise HTTPException(401, "a bearer token is required (Authorization: Bearer <token>)",
                             headers={"WWW-Authenticate": "Bearer"})

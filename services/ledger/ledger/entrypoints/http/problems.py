@@ -25,8 +25,12 @@ def _ledger_error(request: Request, exc: Exception) -> JSONResponse:
     err = exc if isinstance(exc, LedgerError) else LedgerError("internal", str(exc))
     values = dict(err.values)
     index = values.pop("index", None)
-    return problem(err.status, err.rule, err.title, err.detail, index=index, values=_jsonable(values) or None,
-                   instance=str(request.url.path))
+    answer = problem(err.status, err.rule, err.title, err.detail, index=index, values=_jsonable(values) or None,
+                     instance=str(request.url.path))
+    retry_after = getattr(err, "retry_after", None)
+    if retry_after is not None:
+        answer.headers["Retry-After"] = str(retry_after)
+    return answer
 
 
 def _validation_error(request: Request, exc: Exception) -> JSONResponse:

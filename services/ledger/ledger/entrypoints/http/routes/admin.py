@@ -6,6 +6,7 @@ from typing import Any
 from fastapi import APIRouter, Response, status
 
 from ledger.adapters.sql import tokens as auth
+from ledger.adapters.sql.failover import last_position_or_none, probe_replica
 from ledger.adapters.sql.outages import RETRY_AFTER_SECONDS
 from ledger.entrypoints.http.deps import CallerDep, ServicesDep
 from ledger.entrypoints.http.models.events import TokenIn, TokenOut
@@ -41,7 +42,21 @@ def readyz(services: ServicesDep, response: Response) -> dict[str, Any]:
     if report["status"] != "ready":
         response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    if services.replica is not None:
+        report["replica"] = replica_status(services)
     return report
+
+
+def replica_status(services: ServicesDep) -> dict[str, Any]:
+    """The read database's role and how far it is behind (readiness does not depend on it: reads fall back)."""
+    assert services.replica is not None
+    state = probe_replica(services.replica.reader.engine)
+    replica_last = last_position_or_none(services.replica.reader)
+    if state is None or replica_last is None:
+        return {"status": "unavailable"}
+    behind = services.reader.last_position() - replica_last
+    return {"status": "ready", "standby": state.standby, "lag_positions": max(behind, 0),
+            "lag_seconds": state.replay_lag_s}
 
 
 @router.post("/v1/tokens", status_code=status.HTTP_201_CREATED, response_model=TokenOut, tags=["tokens"])
