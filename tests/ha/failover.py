@@ -79,6 +79,8 @@ class LedgerServer:
                "LEDGER_HOST": "127.0.0.1", "LEDGER_PORT": str(self.port),
                "LEDGER_KEY_FILE": str(self.workdir / "log.key"), **self.extra_env}
         log = open(self.workdir / "ledger.log", "ab")
+        subprocess.run([sys.executable, "-m", "ledger", "migrate"], env=env, cwd=ROOT, stdout=log,
+                       stderr=subprocess.STDOUT, check=True, timeout=120)
         self.process = subprocess.Popen([sys.executable, "-m", "ledger", "run"], env=env, cwd=ROOT, stdout=log,
                                         stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
