@@ -66,7 +66,7 @@ def build_services(settings: Settings) -> Services:
     engine = engine_of(store)
     signer = load_or_create_signer(settings.key_file, settings.log_origin)
     if settings.admin_token:
-        tokens.issue_token(engine, "admin", subject="admin:env", token=settings.admin_token)
+        tokens.adopt_env_admin(engine, settings.admin_token)
     reader = Reader(store)
     return Services(settings, store, engine, Appender(SqlAppendStore(store), signer, settings.log_origin), reader,
                     signer, LogProofs(reader))

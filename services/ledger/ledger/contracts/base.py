@@ -24,6 +24,8 @@ from pydantic import (
 )
 from pydantic.json_schema import WithJsonSchema
 
+from ledger.contracts.text import EntityId, SafeText, date_in_range  # noqa: F401 (EntityId: re-exported)
+
 
 def _stored(info: ValidationInfo | SerializationInfo) -> bool:
     return bool(info.context and info.context.get("stored"))
@@ -66,28 +68,18 @@ Money = Annotated[
 
 PositiveMoney = Annotated[Money, Field(gt=0)]
 
-EntityId = Annotated[
-    str,
-    Field(
-        min_length=1,
-        max_length=64,
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$",
-        description="The CO's own identifier (asset card, contract, member, voucher number).",
-    ),
-]
-
-Text = Annotated[str, Field(min_length=1, max_length=500)]
+Text = SafeText
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def iso_date_only(value: Any) -> Any:
-    """Dates are 'YYYY-MM-DD' strings (or date objects in code); never numbers or other formats."""
+    """Dates are 'YYYY-MM-DD' strings in the ledger's range (or date objects in code); never numbers."""
     if isinstance(value, date):
         return value
     if not isinstance(value, str) or not _ISO_DATE.match(value):
         raise ValueError(f"dates are ISO strings YYYY-MM-DD; got {value!r}")
-    return value
+    return date_in_range(value)
 
 
 IsoDate = Annotated[date, BeforeValidator(iso_date_only)]
