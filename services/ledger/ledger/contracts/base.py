@@ -24,7 +24,7 @@ from pydantic import (
 )
 from pydantic.json_schema import WithJsonSchema
 
-from ledger.contracts.text import EntityId, SafeText, date_in_range  # noqa: F401 (EntityId: re-exported)
+from ledger.contracts.text import DATE_PATTERN, EntityId, SafeText, date_in_range  # noqa: F401 (EntityId: re-exported)
 
 
 def _stored(info: ValidationInfo | SerializationInfo) -> bool:
@@ -82,7 +82,9 @@ def iso_date_only(value: Any) -> Any:
     return date_in_range(value)
 
 
-IsoDate = Annotated[date, BeforeValidator(iso_date_only)]
+IsoDate = Annotated[date, BeforeValidator(iso_date_only),
+                  WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN,
+                                  "description": "YYYY-MM-DD, in 1949-10-01..2199-12-31."})]
 """A calendar date, written YYYY-MM-DD."""
 
 

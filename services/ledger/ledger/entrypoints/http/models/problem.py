@@ -24,6 +24,7 @@ class Problem(BaseModel):
 
 
 _WHY = {
+    400: "The body cannot be decoded (not UTF-8 JSON).",
     401: "No bearer token, or one unknown, revoked or expired (rule authentication, token-expired).",
     403: "The token's role or scope does not cover this (rule role, org-scope, append-scope); the same answer "
          "whether the CO exists or not.",
@@ -42,7 +43,7 @@ _HEADERS = {401: {"WWW-Authenticate": {"description": "Bearer, with error=\"inva
 
 AUTHENTICATED = (401, 403, 429, 503)
 """Every operation behind a token (a role the operation does not allow is 403)."""
-WITH_BODY = (408, 413, 422)
+WITH_BODY = (400, 408, 413, 422)
 """Every operation that reads a JSON body."""
 
 
