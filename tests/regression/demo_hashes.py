@@ -4,14 +4,15 @@
 --seed 42`` under a frozen clock (recorded times are then the same in every run, so leaf hashes
 and roots are too) and writes, for every CO, the SHA-256 of every month, quarter and year view of
 2023-2025 as known now, and its log's tree size and root hash. ``test_demo_hashes.py`` compares
-a fresh run with the file kept beside this module.
+a fresh run with the file kept beside this module. The views are asked under the books rules v1
+(``?rules=1``, ``projections.views.rules``): the bytes those events always gave.
 """
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from fastapi.testclient import TestClient
 from freezegun import freeze_time
@@ -32,8 +33,10 @@ def _app(database_url: str, key_file: Path) -> tuple[Any, Any]:
     return services, create_app(settings, services=services)
 
 
-def collect(database_url: str, key_file: Path, scale: float = 0.02, seed: int = 42) -> dict[str, Any]:
-    """Seed the demo county under a frozen clock, then hash every view of every CO."""
+def collect(database_url: str, key_file: Path, scale: float = 0.02, seed: int = 42,
+            also: Callable[[Any, dict[str, str]], None] | None = None) -> dict[str, Any]:
+    """Seed the demo county under a frozen clock, then hash every view of every CO (and run ``also(client,
+    auditor headers)`` on the same county, for checks that need it)."""
     from ledger.bootstrap import write_demo
     from tests.conftest import allow_frozen_time
 
@@ -41,7 +44,7 @@ def collect(database_url: str, key_file: Path, scale: float = 0.02, seed: int = 
     try:
         allow_frozen_time(services.store)
         with freeze_time(FROZEN_AT):
-            write_demo(services, scale, seed)
+            write_demo(services, scale, seed, profile="2023-legacy")
         out: dict[str, Any] = {}
         with TestClient(app) as client:
             auth = {"Authorization": f"Bearer {ADMIN}"}
@@ -54,11 +57,13 @@ def collect(database_url: str, key_file: Path, scale: float = 0.02, seed: int = 
                 checkpoint = client.get(f"/v1/orgs/{org_id}/log/checkpoint?format=json", headers=read).json()
                 views = {}
                 for period in PERIODS:
-                    response = client.get(f"/v1/orgs/{org_id}/audit/{period}", headers=read)
+                    response = client.get(f"/v1/orgs/{org_id}/audit/{period}?rules=1", headers=read)
                     assert response.status_code == 200, (org_id, period, response.text)
                     views[period] = response.json()["as_known"]["sha256"]
                 out[org_id] = {"tree_size": checkpoint["tree_size"], "root_hash": checkpoint["root_hash"],
                                "views": views}
+            if also is not None:
+                also(client, read)
         return out
     finally:
         services.engine.dispose()

@@ -92,3 +92,11 @@ def test_leased_asset_is_not_disposed() -> None:
     with refused("asset-leased"):
         ledger.append("AssetDisposed", "A-7", disposal(), on="2025-06-01")
     assert ledger.append("AssetDisposed", "A-7", disposal(), on="2026-01-01").entity.disposed_on == "2026-01-01"
+
+
+@pytest.mark.parametrize("day", ["２０２４-12-02", "2024-12-02\n", "٢٠٢٤-12-02"])
+def test_dates_are_ascii_digits_with_nothing_after(day: str) -> None:
+    from ledger.contracts.base import DateFormatError, iso_date_only
+
+    with pytest.raises(DateFormatError, match="date-format"):
+        iso_date_only(day)

@@ -35,10 +35,46 @@ def test_codes_outside_the_2023_chart_are_refused() -> None:
         new_co().append("VoucherPosted", "V-1", {**RENT, "lines": lines})
 
 
-@pytest.mark.parametrize("amount", ["0.00", "-4500.00"])
-def test_line_amounts_must_be_positive(amount: str) -> None:
+@pytest.mark.parametrize(("amount", "rule"), [("0.00", "voucher-amount-zero"), ("-4500.00", "voucher-negative-amount")])
+def test_zero_amounts_and_red_ink_without_a_cited_voucher_are_refused(amount: str, rule: str) -> None:
     lines = [{**RENT["lines"][0], "amount": amount}, {**RENT["lines"][1], "amount": amount}]
-    with pytest.raises(RuleViolation, match="^payload-schema: "):
+    with refused(rule):
+        new_co().append("VoucherPosted", "V-1", {**RENT, "lines": lines})
+
+
+def red_ink(amount: str, account: str = "501") -> dict:
+    return {"description": "红字更正多记租金", "corrects": "V-1", "lines": [
+        {"account": "102", "side": "debit", "amount": amount}, {"account": account, "side": "credit", "amount": amount}]}
+
+
+def test_a_correcting_voucher_may_carry_red_ink_on_the_accounts_it_corrects() -> None:
+    ledger = reversible()
+    voucher = ledger.append("VoucherPosted", "V-2", red_ink("-500.00"), on="2025-01-20").entity
+    assert [line["amount"] for line in voucher.lines] == [-50_000, -50_000] and voucher.corrects == "V-1"
+    supplement = ledger.append("VoucherPosted", "V-3", red_ink("300.00"), on="2025-01-21").entity
+    assert supplement.corrects == "V-1"
+
+
+def test_red_ink_on_an_account_the_cited_voucher_does_not_carry_is_refused() -> None:
+    with refused("red-ink-account"):
+        reversible().append("VoucherPosted", "V-2", red_ink("-500.00", account="504"), on="2025-01-20")
+
+
+def test_a_correction_dated_before_its_voucher_or_of_a_reversal_is_refused() -> None:
+    ledger = reversible()
+    with refused("correction-before-voucher"):
+        ledger.append("VoucherPosted", "V-2", red_ink("-500.00"), on="2025-01-07")
+    ledger.append("VoucherReversed", "V-R", {"reverses": "V-1", "reason": "科目错误"}, on="2025-02-03")
+    with refused("correction-of-voucher"):
+        ledger.append("VoucherPosted", "V-2", {**red_ink("-500.00"), "corrects": "V-R"}, on="2025-02-04")
+    with refused("reference-exists"):
+        ledger.append("VoucherPosted", "V-2", {**red_ink("-500.00"), "corrects": "V-404"}, on="2025-02-04")
+
+
+@pytest.mark.parametrize("amount", ["１２.００", "١٢.٠٠", "12.00\n", "12.00 ", "+12.00", "12.001"])
+def test_amounts_are_ascii_digits_with_nothing_after(amount: str) -> None:
+    lines = [{**RENT["lines"][0], "amount": amount}, {**RENT["lines"][1], "amount": amount}]
+    with pytest.raises(RuleViolation, match="^payload-schema: .*money-format"):
         new_co().append("VoucherPosted", "V-1", {**RENT, "lines": lines})
 
 

@@ -57,3 +57,9 @@ def test_periods_of_a_kind_tile_time(day: date, kind: str) -> None:
     assert not period.previous().contains(day) and not period.next().contains(day)
     assert (period.start - period.previous().end).days == 1
     assert Period.parse(str(period)) == period
+
+
+@pytest.mark.parametrize("text", ["٢٠٢٤", "2024\n", "２０２４", "2024-0３", "2024-Q1\n", "2024-03\n"])
+def test_periods_are_ascii_digits_with_nothing_after(text: str) -> None:
+    with pytest.raises(PeriodFormatError):
+        Period.parse(text)

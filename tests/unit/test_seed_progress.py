@@ -24,7 +24,7 @@ def test_the_bar_total_never_moves_and_completion_only_grows(monkeypatch: pytest
         seen.append({"total": kwargs.get("total", seen[0]["total"]), "completed": kwargs.get("completed")})
         original_update(self, task, **kwargs)
 
-    def write_county(appender: object, plan: object, progress: Any) -> Tally:
+    def write_county(appender: object, plan: object, progress: Any, **options: Any) -> Tally:
         tally = Tally()
         for number, co in enumerate(county.cos):
             for chunk in range(3):  # several reports per CO, with estimates that jump as the writer's do
@@ -35,7 +35,8 @@ def test_the_bar_total_never_moves_and_completion_only_grows(monkeypatch: pytest
     monkeypatch.setattr(rich.progress.Progress, "add_task", add_task)
     monkeypatch.setattr(rich.progress.Progress, "update", update)
     monkeypatch.setattr(ledger.seed, "write_county", write_county)
-    seed._write(object(), county)  # type: ignore[arg-type]
+    services = type("Services", (), {"appender": None, "views": None})()
+    seed._write(services, county, "2023")  # type: ignore[arg-type]
     assert {s["total"] for s in seen} == {len(county.cos)}
     completed = [s["completed"] for s in seen if s["completed"] is not None]
     assert completed == sorted(completed) and completed[-1] == len(county.cos)

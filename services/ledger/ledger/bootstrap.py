@@ -80,8 +80,9 @@ def build_projector(store: EventStore, **options: Any) -> Projector:
 
 
 def write_demo(services: Services, scale: float, seed: int,
-               progress: Callable[..., None] | None = None) -> Tally:
-    """Write the demo county through the append path (``ledger seed-demo``)."""
+               progress: Callable[..., None] | None = None, profile: str = "2023") -> Tally:
+    """Write the demo county through the append path (``ledger seed-demo``), in the books' ``profile``."""
     from ledger.seed import plan_county, write_county
 
-    return write_county(services.appender, plan_county(scale, seed), progress=progress)
+    return write_county(services.appender, plan_county(scale, seed), progress=progress, profile=profile,
+                        books=services.views)

@@ -21,6 +21,8 @@ from ledger.runtime import cyclic_gc_paused
 from projections.facts import Fact, facts_of_records
 from projections.selection import ORG_TYPES, select_facts
 from projections.store import read_model as store
+from projections.views.common import journal, turnover
+from projections.views.rules import LEGACY, Rules, rules_of
 
 PROJECTION_VERSION = 1
 """Bumped whenever a view's content or shape changes; part of every hashed answer."""
@@ -36,9 +38,10 @@ class Answer:
     body: dict[str, Any]
     sha256: str
     source: Literal["read-model", "replay"]
+    rules_version: int = LEGACY
 
     def to_json(self) -> dict[str, Any]:
-        return {"view": self.body, "sha256": self.sha256, "source": self.source}
+        return {"view": self.body, "sha256": self.sha256, "source": self.source, "rules_version": self.rules_version}
 
 
 def org_of(facts: list[Fact], org_id: str) -> dict[str, Any]:
@@ -50,8 +53,10 @@ def org_of(facts: list[Fact], org_id: str) -> dict[str, Any]:
     return org
 
 
-def answer(org_id: str, period: Period, known_at: dict[str, Any], facts: list[Fact]) -> tuple[dict[str, Any], str]:
-    """THE function: the view of (CO, period, log prefix) and the SHA-256 of its canonical JSON.
+def answer(org_id: str, period: Period, known_at: dict[str, Any], facts: list[Fact],
+           rules: Rules | None = None) -> tuple[dict[str, Any], str]:
+    """THE function: the view of (CO, period, log prefix) under ``rules`` (the current ones when None) and
+    the SHA-256 of its canonical JSON.
 
     ``facts``: all the CO's facts of the prefix, or their selection for this view and period
     (``selection.select_facts``, which is idempotent): the view reads the selection either way.
@@ -61,7 +66,7 @@ def answer(org_id: str, period: Period, known_at: dict[str, Any], facts: list[Fa
     kind = VIEW_OF_PERIOD[period.kind]
     selected = select_facts(kind, period, facts)
     org = org_of(selected, org_id)
-    view = render(kind, org, period, selected)
+    view = render(kind, org, period, selected, rules or rules_of(None))
     body = {**view, "known_at": known_at, "projection_version": PROJECTION_VERSION}
     return body, canonical_sha256(body)
 
@@ -86,7 +91,7 @@ class AuditViews:
         last = self.reader.last_position()
         if not known_at:
             return last
-        if re.fullmatch(r"\d{1,18}", known_at):
+        if re.fullmatch(r"[0-9]{1,18}", known_at):
             return min(int(known_at), last)
         later = self.reader.first_position_after(_parse_time(known_at))
         return last if later is None else later - 1
@@ -103,12 +108,33 @@ class AuditViews:
         return {"position": int(row["position"]), "tree_size": int(row["leaf_index"]) + 1,
                 "recorded_at": _iso(row["recorded_at"])}
 
-    def view(self, org_id: str, period: Period, position: int) -> Answer:
-        known_at = self.co_prefix(org_id, position)
+    def view(self, org_id: str, period: Period, position: int, rules: int | None = None) -> Answer:
+        """The view as known at ``position`` under rules ``rules`` (the current ones when None)."""
+        known_at, chosen = self.co_prefix(org_id, position), rules_of(rules)
         with cyclic_gc_paused():
             facts, source = self.facts(org_id, known_at["position"], period)
-            body, digest = answer(org_id, period, known_at, facts)
-        return Answer(body, digest, source)
+            body, digest = answer(org_id, period, known_at, facts, chosen)
+        return Answer(body, digest, source, chosen.version)
+
+    def as_closed(self, org_id: str, period: Period, closing: Record, now: Answer) -> dict[str, Any]:
+        """The closed view served under the rules it was closed with, and why the view as known now differs.
+
+        ``differs_because``: ``rules`` when the close's rules version is not the current answer's,
+        ``late-events`` when events known since the close change the view under the close's rules
+        (beside ``known_at``, which moves with every event of the CO, the closing's own included).
+        """
+        data = closing.data
+        version = int(data.get("rules_version") or LEGACY)
+        closed = self.view(org_id, period, data["known_at_position"], version)
+        reasons = []
+        if version != now.rules_version:
+            reasons.append("rules")
+        same_rules_now = now if version == now.rules_version else self.view(
+            org_id, period, int(now.body["known_at"]["position"]), version)
+        if _without_known_at(same_rules_now.body) != _without_known_at(closed.body):
+            reasons.append("late-events")
+        return {"as_closed": closed.to_json(), "rules_version": version,
+                "reproduced": closed.sha256 == data["view_sha256"], "differs_because": reasons}
 
     def facts(self, org_id: str, upto: int, period: Period
               ) -> tuple[list[Fact], Literal["read-model", "replay"]]:
@@ -128,6 +154,24 @@ class AuditViews:
         records = [r for r in self.reader.iter_records(org_id) if r.position <= upto]
         return facts_of_records(records)
 
+    def account_book(self, org_id: str, code: str, first: str, last: str, position: int,
+                     rules: int | None = None) -> Answer:
+        """The per-account ledger (明细账) as known at ``position``, hashed like the views (from a replay)."""
+        from projections.views.account_book import account_book  # the pure function
+
+        known_at, chosen = self.co_prefix(org_id, position), rules_of(rules)
+        with cyclic_gc_paused():
+            facts = self.replay(org_id, known_at["position"])
+            body = {**account_book(org_of(facts, org_id), code, first, last, facts, chosen), "known_at": known_at}
+        return Answer(body, canonical_sha256(body), "replay", chosen.version)
+
+    def balances(self, org_id: str, day: str) -> tuple[dict[str, tuple[int, int]], int]:
+        """(debit, credit) per account of the CO's postings dated up to ``day``, as known now, under the
+        current rules; and their version (what the closing command computes from)."""
+        rules = rules_of(None)
+        postings = journal(self.replay(org_id, self.reader.last_position()), rules.red_ink)
+        return turnover(postings, None, day), rules.version
+
     def closing(self, org_id: str, period: Period) -> Record | None:
         """The PeriodClosed record of a closed period, or None."""
         position = self.reader.closing_position(org_id, str(period))
@@ -143,6 +187,10 @@ class AuditViews:
             for r in self.reader.iter_records(org_id)
             if r.position > after and (r.data.get("adjusts") or {}).get("period") == str(period)
         ]
+
+
+def _without_known_at(body: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in body.items() if k != "known_at"}
 
 
 def _parse_time(text: str) -> datetime:

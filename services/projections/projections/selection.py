@@ -26,6 +26,8 @@ from typing import Iterable, Sequence
 from ledger.domain.periods import Period
 from projections.facts import Fact
 from projections.views.assets import ASSET_TYPES
+from projections.views.bookings import BOOKING_KINDS
+from projections.views.reconcile import RECONCILED_KINDS
 from projections.views.compliance import COMPLIANCE_KINDS
 from projections.views.leasing import LEASE_TYPES
 
@@ -54,7 +56,9 @@ class Reads:
 
 READS: dict[str, Reads] = {
     # its period's facts (every kind: late entries), the reversals with the lines they cite, opening sums
-    "monthly": Reads(earlier=frozenset({"reversal"})),
+    # and what the reconciliations of rules v2 sum up to the month end: the events that book lines of their
+    # own (closings, depreciation, opening entries), the asset register, rents, distributions, dividends
+    "monthly": Reads(earlier=frozenset({"reversal", *BOOKING_KINDS, *ASSET_TYPES, *RECONCILED_KINDS})),
     # leases and rents, assets, major matters and their resolutions and filings, flags: no books
     "quarterly": Reads(kinds=frozenset(LEASE_TYPES) | frozenset(ASSET_TYPES) | COMPLIANCE_KINDS | {"flag"}),
     # everything, the earlier journal as sums

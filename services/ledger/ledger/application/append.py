@@ -11,17 +11,20 @@ pass a rule only one may.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from ledger.application.decide import EventRequest, cited_ids, decide, version_error
-from ledger.application.ports import AppendStore, AppendTransaction, Citation, StoreRace
+from ledger.application.ports import AppendStore, AppendTransaction, Citation, DecisionContext, StoreRace
 from ledger.domain import catalog
 from ledger.domain.errors import Conflict, LedgerError, RuleViolation
 from ledger.log.head import Head, origin_for
 from ledger.log.notes import Signer
 from ledger.log.record import leaf_hash_of
 
-__all__ = ["AppendOutcome", "Appender", "BatchError", "EventRequest"]
+__all__ = ["AppendOutcome", "Appender", "BatchError", "Build", "EventRequest"]
+
+Build = Callable[[DecisionContext], list[EventRequest]]
+"""Makes a batch's requests under the CO's lock, from the context the rules read."""
 
 
 @dataclass
@@ -59,8 +62,15 @@ class Appender:
         idempotency_key: str | None = None,
         request_hash: str = "",
         author: str = "cooperative",
+        build: Build | None = None,
     ) -> AppendOutcome:
-        """Append all of ``requests`` or none; retry a lost race (holding the lock) when no version was expected."""
+        """Append all of ``requests`` or none; retry a lost race (holding the lock) when no version was expected.
+
+        ``build``, when given, makes the requests inside the transaction, holding the CO's lock: a command
+        computed from the books (the closing) reads them with no other batch of the CO in flight.
+        """
+        if build is not None:
+            return self._append_once(org_id, actor, [], idempotency_key, request_hash, author, build=build)
         if not requests:
             raise RuleViolation("batch-not-empty", f"a batch for {org_id} holds no event: send at least one",
                                 org_id=org_id)
@@ -80,12 +90,14 @@ class Appender:
 
     def _append_once(self, org_id: str, actor: str, requests: list[EventRequest],
                      idempotency_key: str | None, request_hash: str, author: str,
-                     serialized: bool = False) -> AppendOutcome:
+                     serialized: bool = False, build: Build | None = None) -> AppendOutcome:
         with self.store.transaction(org_id, serialized) as tx:
             if idempotency_key:
                 replay = _replay(tx, idempotency_key, request_hash)
                 if replay is not None:
                     return replay
+            if build is not None:
+                requests = build(tx.context)
             before = tx.log_head()
             tx.context.prefetch({r.entity_id for r in requests}, cited_ids(requests))
             decided = []

@@ -20,6 +20,7 @@ from ledger.domain.periods import Period
 class ViewAnswer(Protocol):
     body: dict[str, Any]
     sha256: str
+    rules_version: int
 
 
 class PeriodViews(Protocol):
@@ -58,7 +59,7 @@ def close_period(appender: Appender, views: PeriodViews, logs: LogHeads, org_id:
     answer = views.view(org_id, period, position)
     data = {"period": str(period), "view": view_name,
             "known_at_position": answer.body["known_at"]["position"], "tree_size": tree_size,
-            "view_sha256": answer.sha256, "checkpoint": checkpoint or ""}
+            "view_sha256": answer.sha256, "checkpoint": checkpoint or "", "rules_version": answer.rules_version}
     outcome = appender.append(org_id, actor, [EventRequest("PeriodClosed", period_entity_id(str(period)), closed_on,
                                                            data)], author="auditor")
     return Closed(data, closed_on, outcome.body)

@@ -133,8 +133,15 @@ def cited_ids(requests: list[EventRequest]) -> set[str]:
 
 
 def _error_list(exc: ValidationError) -> list[dict[str, Any]]:
-    return [{"loc": ".".join(str(p) for p in e["loc"]), "msg": e["msg"]} for e in exc.errors()]
+    """Each error's place and message, and the rule it breaks when a value type names one (money-format...)."""
+    errors = []
+    for e in exc.errors():
+        row = {"loc": ".".join(str(p) for p in e["loc"]), "msg": e["msg"]}
+        rule = getattr((e.get("ctx") or {}).get("error"), "rule", None)
+        errors.append({**row, "rule": rule} if rule else row)
+    return errors
 
 
 def _errors(exc: ValidationError) -> str:
-    return "; ".join(f"{e['loc']}: {e['msg']}" for e in _error_list(exc))
+    return "; ".join(f"{e['loc']}: {e['msg']}" + (f" ({e['rule']})" if "rule" in e else "")
+                     for e in _error_list(exc))

@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
 from ledger.contracts.base import EntityId, Payload, Text
 from ledger.contracts.major_matters import NonNegativeMoney
 
-AssetCategory = Literal["fixed_asset", "resource", "fund"]
-"""fixed_asset 固定资产 (buildings, shop fronts, markets), resource 资源性资产 (land, ponds, forest), fund 资金 (cash, bank)."""
+AssetCategory = Literal["fixed_asset", "construction", "resource", "fund"]
+"""fixed_asset 固定资产 (buildings, shop fronts, markets), construction 在建工程 (works not yet handed over),
+resource 资源性资产 (land, ponds, forest), fund 资金 (cash, bank)."""
+
+AccountCode = Annotated[str, Field(pattern=r"^[0-9]{3,10}$", description="An account code of the 2023 chart.")]
 
 
 class InventoryBatchOpened(Payload):
@@ -28,8 +31,8 @@ class AssetRegistered(Payload):
     batch_id: EntityId = Field(description="The inventory batch it is registered in.")
     name: Text = Field(description="The asset's name, e.g. 临街门面房3号 or 东湖鱼塘.")
     category: AssetCategory = Field(
-        description="fixed_asset 固定资产 (buildings, shop fronts, markets); resource 资源性资产 (land, ponds, "
-        "forest); fund 资金 (cash, bank)."
+        description="fixed_asset 固定资产 (buildings, shop fronts, markets); construction 在建工程; resource "
+        "资源性资产 (land, ponds, forest); fund 资金 (cash, bank)."
     )
     location: Text = Field(description="Where it is (坐落), e.g. 人民路88号.")
     book_value: NonNegativeMoney = Field(description="Book value (账面价值) in yuan.")
@@ -38,6 +41,31 @@ class AssetRegistered(Payload):
         default=None, description="Appraised annual rent (评估年租金) in yuan; leases below it are flagged as below value."
     )
     description: Text | None = Field(default=None, description="Size, condition, certificates (面积, 权证).")
+    books_against: AccountCode | None = Field(
+        default=None, description="Book the opening entry (建账) with the registration: Dr 151 固定资产 (153 在建工程 for "
+        "construction) Cr this account, usually 301 资本; omit to book it by voucher.")
+    useful_life_years: int | None = Field(default=None, ge=1, le=100,
+                                          description="Useful life for straight-line depreciation (折旧年限).")
+    salvage_value: NonNegativeMoney | None = Field(default=None, description="Expected salvage value (预计净残值), yuan.")
+
+
+class AssetDepreciated(Payload):
+    """Depreciation of a fixed asset for a month or a year (计提折旧): Dr 511 经营支出 or 513 管理费用, Cr 152 累计折旧."""
+
+    voucher: EntityId = Field(description="The voucher number it is booked under, e.g. ZJ-2025-03.")
+    period: str = Field(pattern=r"^[0-9]{4}(-(0[1-9]|1[0-2]))?$", description="The month (2025-03) or year (2025).")
+    amount: NonNegativeMoney | None = Field(default=None, description="Yuan; default straight line: (cost - salvage) "
+                                            "/ useful life, for a month or a year.")
+    expense_account: Literal["511", "513"] = Field(default="511", description="511 经营支出 for assets leased out or "
+                                                   "operated, 513 管理费用 for the CO's own offices.")
+
+
+class ConstructionCompleted(Payload):
+    """Construction in progress is handed over (在建工程转固): Dr 151 固定资产, Cr 153 在建工程."""
+
+    voucher: EntityId = Field(description="The voucher number it is booked under.")
+    cost: NonNegativeMoney | None = Field(default=None, description="The cost transferred, yuan; default the book value.")
+    useful_life_years: int | None = Field(default=None, ge=1, le=100, description="Useful life from now (折旧年限).")
 
 
 class AssetRevalued(Payload):

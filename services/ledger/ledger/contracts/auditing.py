@@ -7,7 +7,7 @@ from pydantic import Field
 
 from ledger.contracts.base import EntityId, Payload, Text
 
-PeriodText = Field(pattern=r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$", description="2025-03, 2025-Q1 or 2025.")
+PeriodText = Field(pattern=r"^[0-9]{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$", description="2025-03, 2025-Q1 or 2025.")
 
 
 class Adjustment(Payload):
@@ -27,6 +27,8 @@ class PeriodClosed(Payload):
     tree_size: int = Field(ge=0, description="The CO's Merkle log size at that position.")
     view_sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the view's canonical JSON.")
     checkpoint: str = Field(description="The CO's signed log checkpoint (C2SP signed note) at closing.")
+    rules_version: int | None = Field(default=None, ge=1, description="The books rules version the view was computed "
+                                      "under; absent on closes made before rules were versioned (version 1).")
 
 
 class FindingRecorded(Payload):

@@ -42,7 +42,7 @@ def _validate_money(value: Any, handler: Any, info: ValidationInfo) -> int:
     try:
         return parse_yuan(value)
     except MoneyFormatError as exc:
-        raise ValueError(str(exc)) from None
+        raise MoneyFormatError(f"{exc} (money-format)") from None
 
 
 def _serialize_money(value: int, info: SerializationInfo) -> int | str:
@@ -58,7 +58,7 @@ Money = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": r"^-?\d{1,15}(\.\d{1,2})?$",
+            "pattern": r"^-?[0-9]{1,15}(\.[0-9]{1,2})?$",
             "description": "Yuan as a decimal string with at most two decimals; stored as integer fen.",
             "examples": ["50000.00"],
         }
@@ -70,15 +70,21 @@ PositiveMoney = Annotated[Money, Field(gt=0)]
 
 Text = SafeText
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class DateFormatError(ValueError):
+    """A date was not written YYYY-MM-DD in ASCII digits with nothing after."""
+
+    rule = "date-format"
 
 
 def iso_date_only(value: Any) -> Any:
-    """Dates are 'YYYY-MM-DD' strings in the ledger's range (or date objects in code); never numbers."""
+    """Dates are 'YYYY-MM-DD' strings of ASCII digits in the ledger's range (or date objects in code)."""
     if isinstance(value, date):
-        return value
-    if not isinstance(value, str) or not _ISO_DATE.match(value):
-        raise ValueError(f"dates are ISO strings YYYY-MM-DD; got {value!r}")
+        return date_in_range(value)
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise DateFormatError(f"dates are ISO strings YYYY-MM-DD (date-format); got {value!r}")
     return date_in_range(value)
 
 
@@ -86,6 +92,25 @@ IsoDate = Annotated[date, BeforeValidator(iso_date_only),
                   WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN,
                                   "description": "YYYY-MM-DD, in 1949-10-01..2199-12-31."})]
 """A calendar date, written YYYY-MM-DD."""
+
+_ASCII_INT = re.compile(r"[0-9]{1,18}")
+
+
+class NumberFormatError(ValueError):
+    """A count or position was not written in ASCII digits with nothing after."""
+
+    rule = "number-format"
+
+
+def ascii_int_only(value: Any) -> Any:
+    """Positions, sizes and counts given as text are ASCII digits only, nothing after ("12\\n", "١٢" refused)."""
+    if isinstance(value, str) and not _ASCII_INT.fullmatch(value):
+        raise NumberFormatError(f"a position or count is ASCII digits (number-format); got {value!r}")
+    return value
+
+
+AsciiInt = Annotated[int, BeforeValidator(ascii_int_only)]
+"""A non-negative whole number in ASCII digits (log positions, tree sizes, page sizes)."""
 
 
 def _is_date_annotation(annotation: Any) -> bool:

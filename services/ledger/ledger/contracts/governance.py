@@ -20,7 +20,7 @@ BODY_NAMES: dict[str, str] = {
 
 Ratio = Annotated[
     str,
-    Field(pattern=r"^[1-9]\d{0,2}/[1-9]\d{0,2}$", description="A share written as a fraction, e.g. '2/3' or '1/2'."),
+    Field(pattern=r"^[1-9][0-9]{0,2}/[1-9][0-9]{0,2}$", description="A share written as a fraction, e.g. '2/3' or '1/2'."),
 ]
 
 

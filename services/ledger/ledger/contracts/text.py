@@ -25,10 +25,10 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]")
 DATE_MIN = date(1949, 10, 1)
 DATE_MAX = date(2199, 12, 31)
 
-DATE_PATTERN = r"^(?:(?:19[5-9]\d|2[01]\d\d)-(?:0[1-9]|1[0-2])|1949-1[0-2])-(?:0[1-9]|[12]\d|3[01])$"
+DATE_PATTERN = r"^(?:(?:19[5-9][0-9]|2[01][0-9][0-9])-(?:0[1-9]|1[0-2])|1949-1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
 """YYYY-MM-DD with a year and month in DATE_MIN..DATE_MAX (the schema of every date the API takes)."""
 
-YEAR_PATTERN = r"(?:19[5-9]\d|20\d\d|21\d\d)"
+YEAR_PATTERN = r"(?:19[5-9][0-9]|20[0-9][0-9]|21[0-9][0-9])"
 PERIOD_PATTERN = (r"^(?:" + YEAR_PATTERN + r"(?:-(?:0[1-9]|1[0-2]|Q[1-4]))?|1949(?:-(?:1[0-2]|Q4))?)$")
 """A year, month (YYYY-MM) or quarter (YYYY-Qn) with a day in DATE_MIN..DATE_MAX."""
 

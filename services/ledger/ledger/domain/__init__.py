@@ -7,6 +7,8 @@ from ledger.domain import (  # noqa: F401  (imported for their registrations)
     assets,
     audit,
     books,
+    closing,
+    depreciation,
     distribution,
     governance,
     leases,

@@ -19,6 +19,7 @@ from ledger.contracts.assets import (
     InventoryPublished,
 )
 from ledger.domain.catalog import Context, EventType, Flag, register
+from ledger.domain.chart import CHART
 from ledger.domain.entity import Entity
 from ledger.domain.errors import RuleViolation
 from ledger.domain.major_matters import check_major_matter
@@ -68,6 +69,23 @@ class Asset(Entity):
         self.status = "registered"
         self.disposed_on: str | None = None
         self.disposal_method: str | None = None
+        self.books_against: str | None = data.get("books_against")
+        self.useful_life_years: int | None = data.get("useful_life_years")
+        self.salvage_value: int = data.get("salvage_value", 0)
+        self.depreciated = 0
+        self.depreciated_periods: list[str] = []
+
+    @event("AssetDepreciated")
+    def depreciate(self, envelope: dict[str, Any], data: dict[str, Any]) -> None:
+        self.depreciated += data["amount"]
+        self.depreciated_periods.append(data["period"])
+
+    @event("ConstructionCompleted")
+    def complete(self, envelope: dict[str, Any], data: dict[str, Any]) -> None:
+        self.category = "fixed_asset"
+        self.book_value = data["cost"]
+        if "useful_life_years" in data:
+            self.useful_life_years = data["useful_life_years"]
 
     @event("AssetRevalued")
     def revalue(self, envelope: dict[str, Any], data: dict[str, Any]) -> None:
@@ -107,7 +125,26 @@ def _register(ctx: Context, entity: Entity | None, envelope: dict[str, Any], p: 
         raise RuleViolation("inventory-batch-published", f"batch {p.batch_id} ({batch.title}) was posted on "
                             f"{batch.published_on}; register {envelope['entity_id']} in a new batch",
                             batch_id=p.batch_id)
+    if p.books_against is not None:
+        check_opening_entry(envelope["entity_id"], p)
     return Asset(envelope=envelope, data=p.stored())
+
+
+OPENING_AGAINST = ("liability", "equity")
+"""Sections an opening entry may credit: 301 资本 usually, or a liability (e.g. 241 专项应付款)."""
+
+
+def check_opening_entry(asset_id: str, p: AssetRegistered) -> None:
+    """An opening entry books a fixed asset or construction at its book value against an equity or liability account."""
+    acct = CHART.get(p.books_against or "")
+    if acct is None or acct.section not in OPENING_AGAINST:
+        raise RuleViolation("opening-entry-account", f"asset {asset_id}: the opening entry credits an equity or "
+                            f"liability account of the 2023 chart (usually 301 资本); got {p.books_against}",
+                            asset_id=asset_id, books_against=p.books_against)
+    if p.category not in ("fixed_asset", "construction"):
+        raise RuleViolation("opening-entry-category", f"asset {asset_id}: only fixed assets (151) and construction "
+                            f"(153) are booked with their registration; a {p.category} is kept in the register "
+                            "(备查簿) or booked by voucher", asset_id=asset_id, category=p.category)
 
 
 def _revalue(ctx: Context, entity: Entity | None, envelope: dict[str, Any], p: AssetRevalued) -> Entity:

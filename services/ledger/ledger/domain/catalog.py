@@ -67,7 +67,8 @@ class EventType:
     version: int = 1
     description: str = ""
     author: str = "cooperative"
-    """Who appends it: cooperative (through /events), auditor (close, findings) or admin (registration)."""
+    """Who appends it: cooperative (through /events), auditor (close, findings), admin (registration) or books
+    (the closing command, which computes the event from the books)."""
     registers: Callable[[dict[str, Any]], tuple[str, dict[str, Any]]] | None = None
     """For types that add a row to a registry the ledger keeps beside the events: the event's data (stored form) ->
     (registry name, row). Registries: ``organization`` (name, street), ``closed_period`` (period, dates)."""

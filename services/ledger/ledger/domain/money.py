@@ -1,13 +1,18 @@
-"""Money: integer fen inside, decimal yuan strings at the edges. Never float."""
+"""Money: integer fen inside, decimal yuan strings at the edges. Never float.
+
+Only ASCII digits count, and nothing may follow the last one (no "１２.００", "١٢.٠٠" or "12.00\\n").
+"""
 from __future__ import annotations
 
 import re
 
-_YUAN = re.compile(r"^(-)?(\d{1,15})(?:\.(\d{1,2}))?$")
+_YUAN = re.compile(r"(-)?([0-9]{1,15})(?:\.([0-9]{1,2}))?")
 
 
 class MoneyFormatError(ValueError):
-    """A money amount was not a decimal string in yuan with at most two decimals."""
+    """A money amount was not a decimal string in yuan with at most two decimals (ASCII digits, nothing after)."""
+
+    rule = "money-format"
 
 
 def parse_yuan(text: object) -> int:
@@ -17,7 +22,7 @@ def parse_yuan(text: object) -> int:
             f"amounts are decimal strings in yuan with at most two decimals, e.g. \"50000.00\"; "
             f"got {type(text).__name__} {text!r}"
         )
-    match = _YUAN.match(text)
+    match = _YUAN.fullmatch(text)
     if match is None:
         raise MoneyFormatError(
             f"amounts are decimal strings in yuan with at most two decimals, e.g. \"50000.00\"; got {text!r}"

@@ -12,9 +12,9 @@ from typing import Literal
 
 PeriodKind = Literal["month", "quarter", "year"]
 
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-_YEAR = re.compile(r"^(\d{4})$")
+_MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
+_QUARTER = re.compile(r"([0-9]{4})-Q([1-4])")
+_YEAR = re.compile(r"([0-9]{4})")
 
 
 class PeriodFormatError(ValueError):
@@ -37,11 +37,11 @@ class Period:
     @classmethod
     def parse(cls, text: str) -> "Period":
         """'2025-03' is March 2025, '2025-Q1' the first quarter, '2025' the year."""
-        if m := _MONTH.match(text):
+        if m := _MONTH.fullmatch(text):
             return cls(int(m.group(1)), "month", int(m.group(2)))
-        if m := _QUARTER.match(text):
+        if m := _QUARTER.fullmatch(text):
             return cls(int(m.group(1)), "quarter", int(m.group(2)))
-        if m := _YEAR.match(text):
+        if m := _YEAR.fullmatch(text):
             return cls(int(m.group(1)), "year")
         raise PeriodFormatError(f"a period is YYYY-MM, YYYY-Qn or YYYY (e.g. 2025-03, 2025-Q1, 2025); got {text!r}")
 

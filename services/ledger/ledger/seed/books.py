@@ -20,6 +20,7 @@ from ledger.seed.chronicle import (
     month_label,
     yuan,
 )
+from ledger.seed.books2023 import register_works
 from ledger.seed.founding import Asset
 from ledger.seed.members import Member
 from ledger.seed.names import CONTRACTOR_TRADES, EXPENSES, FIRM_WORDS, TENDER_PROJECTS
@@ -70,6 +71,8 @@ def _award(chronicle: Chronicle, approvals: Approvals, assets: list[Asset], year
     paid = min(on + days(rng.randint(30, 90)), HISTORY_END)
     chronicle.voucher(paid, f"支付{contractor}{project}工程款", [("153", "debit", amount), ("102", "credit", amount)],
                       attachments=4)
+    if chronicle.books_2023:
+        register_works(chronicle, tender_id, project, extra.get("asset_id"), paid, amount)
 
 
 def distribute(chronicle: Chronicle, co: CoPlan, register: list[Member], year: int) -> None:

@@ -49,6 +49,10 @@ class Chronicle:
     """Expenses booked to 51x per year, in fen."""
     seats: dict[str, int] = field(default_factory=dict)
     """Seats of each elected governing body."""
+    books_2023: bool = False
+    """The 2023 profile (``books2023``): opening entries, accrual rents, depreciation, works in progress."""
+    unbooked: set[str] = field(default_factory=set)
+    """Fixed assets registered without their opening entry (a planted register-vs-151 difference)."""
     _serials: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
     def add(self, type_: str, entity_id: str, on: date, **data: Any) -> dict[str, Any]:

@@ -17,6 +17,8 @@ from ledger.seed.plan import KIND, AssetPlan, CoPlan
 TERM_DAYS = 5 * 365
 """Governing bodies serve five years."""
 BANKS = ("郯城农村商业银行", "中国农业银行郯城县支行", "中国邮政储蓄银行郯城县支行")
+USEFUL_LIFE = {"MF": 30, "SC": 20, "CK": 25}
+"""Years of straight-line depreciation of the fixed assets by kind (2023 profile): shops, markets, stores."""
 
 
 @dataclass(frozen=True)
@@ -76,8 +78,11 @@ def elect_bodies(chronicle: Chronicle, co: CoPlan, candidates: list[str]) -> Non
 
 
 def open_books(chronicle: Chronicle, assets: list[Asset]) -> None:
-    """The opening voucher (建账): fixed assets (151) and funds (102) at book value, against capital (301)."""
-    fixed = sum(a.book_fen for a in assets if KIND[a.kind].category == "fixed_asset")
+    """The opening voucher (建账): fixed assets (151) and funds (102) at book value, against capital (301).
+
+    In the 2023 profile the fixed assets are booked with their registration (``books_against``): funds only.
+    """
+    fixed = 0 if chronicle.books_2023 else sum(a.book_fen for a in assets if KIND[a.kind].category == "fixed_asset")
     funds = sum(a.book_fen for a in assets if a.kind == "ZJ")
     lines: list[Line] = [(code, "debit", amount) for code, amount in (("151", fixed), ("102", funds)) if amount]
     chronicle.voucher(HISTORY_START, "建账：登记清产核资确认的固定资产和资金期初余额",
@@ -88,6 +93,10 @@ def _register(chronicle: Chronicle, co: CoPlan, batch_id: str, asset: Asset) -> 
     kind = KIND[asset.kind]
     extra = {"appraised_annual_rent": yuan(asset.annual_rent_fen)} if asset.annual_rent_fen else {}
     on = co.founded + days(chronicle.rng.randint(10, 40))
+    if chronicle.books_2023 and kind.category == "fixed_asset":
+        extra.update(useful_life_years=USEFUL_LIFE[asset.kind], salvage_value="0.00")
+        if asset.asset_id not in chronicle.unbooked:
+            extra["books_against"] = "301"
     chronicle.add("AssetRegistered", asset.asset_id, on, batch_id=batch_id, name=asset.name,
                   category=kind.category, location=asset.location, book_value=yuan(asset.book_fen),
                   appraised_value=yuan(asset.appraised_fen), description=_description(chronicle.rng, asset), **extra)

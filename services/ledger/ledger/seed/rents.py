@@ -55,6 +55,10 @@ def collect(chronicle: Chronicle, lease: Lease) -> None:
         due = first + days(29 if lease.period == "yearly" else 9)
         chronicle.add("RentInvoiced", lease.lease_id, first, amount=yuan(amount), period_start=first.isoformat(),
                       period_end=last.isoformat(), due=due.isoformat(), invoice_no=f"{lease.lease_id}-{number:02d}")
+        if chronicle.books_2023:  # accrual: the invoice is income and a receivable
+            chronicle.voucher(first, f"确认{lease.lessee}{lease.asset_name}应收租金",
+                              [("112", "debit", amount), ("501", "credit", amount)])
+            chronicle.income[first.year] += amount
         if lease.unpaid_from is not None and first >= lease.unpaid_from:
             continue
         _receive(chronicle, lease, first, last, due, amount)
@@ -75,12 +79,18 @@ def _receive(chronicle: Chronicle, lease: Lease, first: date, last: date, due: d
 
 
 def book_rent(chronicle: Chronicle, on: date, description: str, amount: int) -> None:
-    """The rent's voucher; sometimes first with a wrong amount, reversed and posted again."""
+    """The rent's voucher; sometimes first with a wrong amount, reversed and posted again.
+
+    Cash basis (Dr 102 Cr 501) in the legacy profile; in the 2023 one the receipt clears the receivable
+    (Dr 102 Cr 112), the income having been booked with the invoice.
+    """
     rng = chronicle.rng
+    credit = "112" if chronicle.books_2023 else "501"
     if rng.random() < MISTAKES and on + days(3) <= HISTORY_END and amount >= 1000:
         wrong, why = (amount * 10, "多记一位") if rng.random() < 0.5 else (amount // 10, "少记一位")
-        mistaken = chronicle.voucher(on, description, [("102", "debit", wrong), ("501", "credit", wrong)])
+        mistaken = chronicle.voucher(on, description, [("102", "debit", wrong), (credit, "credit", wrong)])
         on = on + days(rng.randint(1, 3))
         chronicle.reverse(on, mistaken, f"金额录入错误（{why}），红字冲销后重新入账")
-    chronicle.voucher(on, description, [("102", "debit", amount), ("501", "credit", amount)])
-    chronicle.income[on.year] += amount
+    chronicle.voucher(on, description, [("102", "debit", amount), (credit, "credit", amount)])
+    if not chronicle.books_2023:
+        chronicle.income[on.year] += amount

@@ -7,12 +7,17 @@ only plants what a CO's policy flags, never what it refuses).
 from __future__ import annotations
 
 import time
+from datetime import date
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 
 from ledger.application.append import Appender, EventRequest
+from ledger.application.books_closing import BookBalances, close_books
 from ledger.domain.errors import LedgerError
+from ledger.domain.periods import Period
+from ledger.seed.books2023 import DEFAULT_PROFILE, LEGACY_PROFILE, PROFILES, planted_exceptions
+from ledger.seed.chronicle import YEARS
 from ledger.seed.founding import registration
 from ledger.seed.generate import chronicle_of
 from ledger.seed.plan import CoPlan, CountyPlan
@@ -52,16 +57,33 @@ Progress = Callable[[str, Tally, int], None]
 
 
 def write_county(appender: Appender, county: CountyPlan, *, only: Iterable[str] | None = None,
-                 progress: Progress | None = None, batch: int = BATCH) -> Tally:
-    """Write every CO of the plan (or ``only`` those), one CO after the other."""
+                 progress: Progress | None = None, batch: int = BATCH, profile: str = LEGACY_PROFILE,
+                 books: BookBalances | None = None) -> Tally:
+    """Write every CO of the plan (or ``only`` those), one CO after the other.
+
+    ``profile`` "2023" (``books2023``) needs ``books`` (the audit views): each year is then closed through
+    the closing command once the CO's history is written, except where an unclosed year is planted.
+    """
+    if profile not in PROFILES:
+        raise ValueError(f"no demo profile {profile!r}; profiles are {', '.join(PROFILES)}")
     wanted = set(only) if only is not None else None
+    planted = planted_exceptions(county)
     cos = [co for co in county.cos if wanted is None or co.org_id in wanted]
     tally = Tally()
     started = time.perf_counter()
     for done, co in enumerate(cos):
-        chronicle = chronicle_of(co)
+        plant = planted.get(co.org_id, (None, ()))[0]
+        chronicle = chronicle_of(co, profile, plant)
         report = partial(_report, progress, co, tally, done, len(cos), started)
         _write_co(appender, co, chronicle.requests(), tally, batch, report)
+        if profile == DEFAULT_PROFILE:
+            if books is None:
+                raise ValueError(f"the {profile} profile closes the years: pass the books (the audit views)")
+            for year in YEARS if plant != "income-not-closed" else YEARS[:-1]:
+                close_books(appender, books, co.org_id, bookkeeper(co.org_id), Period(year, "year"),
+                            date(year + 1, 1, 5))
+                tally.requests += 1
+                tally.events += 1
         tally.planted += [(co.org_id, entity_id, rule) for entity_id, rule in chronicle.planted]
         tally.cos += 1
         tally.members += co.members

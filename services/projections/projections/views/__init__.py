@@ -2,7 +2,7 @@
 
 ``facts`` are all the facts of one CO known at a log position and effective by the period end,
 in log order. The answer holds only dicts with str keys, lists, str, int, bool and None: money
-in integer fen (``*_fen``), dates as ISO strings, rates as fixed-decimal strings; every list in a
+in integer fen (``*_fen``) under rules v1, yuan strings under v2 (``rules``, ``yuan``), dates as ISO strings, rates as fixed-decimal strings; every list in a
 deterministic order; every age, expiry and rate relative to the period end. No clock, no I/O.
 """
 from __future__ import annotations
@@ -13,11 +13,13 @@ from ledger.domain.periods import Period
 from projections.facts import Fact
 from projections.views.monthly import render_monthly
 from projections.views.quarterly import render_quarterly
+from projections.views.rules import LEGACY, RULES, Rules
 from projections.views.yearly import render_yearly
+from projections.views.yuan import yuan_strings
 
 View = Literal["monthly", "quarterly", "yearly"]
 
-RENDERERS: dict[str, tuple[str, Callable[[dict[str, Any], Period, Sequence[Fact]], dict[str, Any]]]] = {
+RENDERERS: dict[str, tuple[str, Callable[[dict[str, Any], Period, Sequence[Fact], Rules], dict[str, Any]]]] = {
     "monthly": ("month", render_monthly),
     "quarterly": ("quarter", render_quarterly),
     "yearly": ("year", render_yearly),
@@ -25,8 +27,12 @@ RENDERERS: dict[str, tuple[str, Callable[[dict[str, Any], Period, Sequence[Fact]
 """View -> (the period kind it audits, its renderer)."""
 
 
-def render(view: View, org: dict[str, Any], period: Period, facts: Sequence[Fact]) -> dict[str, Any]:
-    """The ``view`` of ``period`` for the CO ``org`` from its facts.
+def render(view: View, org: dict[str, Any], period: Period, facts: Sequence[Fact],
+           rules: Rules = RULES[LEGACY]) -> dict[str, Any]:
+    """The ``view`` of ``period`` for the CO ``org`` from its facts, under ``rules`` (v1 unless asked).
+
+    Under rules v2 every ``*_fen`` amount is written as yuan (``yuan.yuan_strings``) and the view
+    names its rules version (``rules_version``); a v1 view is the bytes v1 always gave.
 
     Facts are put in log order (position, seq) and those effective after the period end are
     left out, so a caller's prefix filtered or not gives the same answer. A view audits its own
@@ -39,7 +45,10 @@ def render(view: View, org: dict[str, Any], period: Period, facts: Sequence[Fact
         raise ValueError(f"the {view} view audits a {kind}; got the {period.kind} {period}")
     end = period.end.isoformat()
     in_log_order = sorted((f for f in facts if f.effective_date <= end), key=lambda f: (f.position, f.seq))
-    return renderer(org, period, in_log_order)
+    rendered = renderer(org, period, in_log_order, rules)
+    if rules.books_2023:
+        return {**yuan_strings(rendered), "rules_version": rules.version}
+    return rendered
 
 
 __all__ = ["render", "View", "RENDERERS"]

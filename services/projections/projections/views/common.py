@@ -8,10 +8,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any, Iterable, NamedTuple, Sequence
 
-from ledger.domain.books import reversal_lines
+from ledger.domain.books import red_ink_lines, reversal_lines
 from ledger.domain.chart import CHART, Account
 from ledger.domain.periods import Period
 from projections.facts import Fact
+from projections.views.bookings import booked_lines
 
 Row = dict[str, Any]
 
@@ -36,13 +37,17 @@ def account_of(code: str) -> Account:
     return CHART.get(code) or Account(code, code, code, "asset", "debit")
 
 
-def journal(facts: Iterable[Fact]) -> list[Posting]:
+def journal(facts: Iterable[Fact], red_ink: bool = False) -> list[Posting]:
     """Every posting of the facts in log order.
 
     A voucher contributes its lines at its date; a reversal contributes the lines of the voucher
-    it cites with sides swapped (``books.reversal_lines``) at its own date. The cited voucher is
-    always earlier in the log and not later in date, so it is among the same facts.
+    it cites at its own date: in red ink (same sides, negative amounts, ``books.red_ink_lines``)
+    under rules v2, with sides swapped (``books.reversal_lines``) under v1. The cited voucher is
+    always earlier in the log and not later in date, so it is among the same facts. Events that
+    book lines of their own (a closing, depreciation, an opening entry: ``bookings.lines_of``)
+    contribute them at their date.
     """
+    cancel = red_ink_lines if red_ink else reversal_lines
     lines_of: dict[str, list[Row]] = {}
     postings: list[Posting] = []
     for fact in facts:
@@ -55,10 +60,18 @@ def journal(facts: Iterable[Fact]) -> list[Posting]:
                                     fact.debit, fact.credit, memo))
         elif fact.kind == "reversal":
             cited = str(fact.attrs.get("reverses", ""))
-            for seq, line in enumerate(reversal_lines(lines_of.get(cited, []))):
+            for seq, line in enumerate(cancel(lines_of.get(cited, []))):
                 debit = line["amount"] if line["side"] == "debit" else 0
                 postings.append(Posting(fact.effective_date, fact.position, seq, fact.entity_id, line["account"],
                                         debit, line["amount"] - debit, line["memo"], reverses=cited))
+        else:
+            booked = booked_lines(fact)
+            if booked is not None:
+                voucher, lines = booked
+                postings.extend(Posting(fact.effective_date, fact.position, seq, voucher, line["account"],
+                                        line["amount"] if line["side"] == "debit" else 0,
+                                        line["amount"] if line["side"] == "credit" else 0, line["memo"])
+                                for seq, line in enumerate(lines))
     return postings
 
 

@@ -6,6 +6,10 @@ from typing import Sequence
 
 from ledger.domain.periods import Period
 from projections.facts import Fact
+from projections.views.bookings import BOOKING_KINDS, booked_lines
+from projections.views.layouts import balance_sheet_2023
+from projections.views.reconcile import reconciliations
+from projections.views.rules import LEGACY, RULES, Rules
 from projections.views.common import (
     Posting,
     Row,
@@ -24,11 +28,14 @@ CASH_ACCOUNTS = ("101", "102")
 """库存现金 and 银行存款: the cash journal and the bank journal."""
 
 
-def render_monthly(org: Row, period: Period, facts: Sequence[Fact]) -> Row:
-    """The monthly view of ``period`` from the CO's facts (log order, effective by the period end)."""
+def render_monthly(org: Row, period: Period, facts: Sequence[Fact], rules: Rules = RULES[LEGACY]) -> Row:
+    """The monthly view of ``period`` from the CO's facts (log order, effective by the period end).
+
+    Under rules v2 reversals are in red ink and the monthly balance sheet (资产负债表 月报) is added.
+    """
     start, end = period.start.isoformat(), period.end.isoformat()
-    postings = journal(facts)
-    return {
+    postings = journal(facts, rules.red_ink)
+    view = {
         **header("monthly", org, period),
         "trial_balance": trial_balance(postings, start, end),
         "income_expense": income_expense(postings, start, end),
@@ -36,6 +43,10 @@ def render_monthly(org: Row, period: Period, facts: Sequence[Fact]) -> Row:
         "cash_journal": [cash_journal(postings, code, start, end) for code in CASH_ACCOUNTS],
         "exceptions": exceptions(facts, postings, start, end),
     }
+    if rules.books_2023:
+        view["balance_sheet"] = balance_sheet_2023(postings, f"{period.year:04d}-01-01", end)
+        view["reconciliations"] = reconciliations(facts, postings, start, end, year_end=False)
+    return view
 
 
 def income_expense(postings: Sequence[Posting], start: str, end: str) -> Row:
@@ -68,6 +79,10 @@ def vouchers(facts: Sequence[Fact], postings: Sequence[Posting], start: str, end
     reversed_by = {str(f.attrs.get("reverses")): f.entity_id for f in facts if f.kind == "reversal"}
     reversals = {f.entity_id: f for f in facts if f.kind == "reversal"}
     recorded = {f.entity_id: f.recorded_at for f in facts if f.kind in ("journal", "reversal")}
+    for f in facts:  # closings, depreciation, opening entries: the first event booking under the voucher
+        booked = booked_lines(f) if f.kind in BOOKING_KINDS else None
+        if booked is not None:
+            recorded.setdefault(booked[0], f.recorded_at)
     grouped: dict[str, list[Posting]] = {}
     for p in postings:
         if within(p.date, start, end):

@@ -6,6 +6,7 @@ from typing import Sequence
 
 from ledger.domain.periods import Period
 from projections.facts import Fact
+from projections.views.rules import LEGACY, RULES, Rules
 from projections.views.assets import asset_changes
 from projections.views.common import Row, add_days, flag_rows, header, within
 from projections.views.compliance import major_matters
@@ -21,7 +22,7 @@ EXPIRY_WINDOW_DAYS = 90
 """Leases ending within this many days after the period end are listed as expiring."""
 
 
-def render_quarterly(org: Row, period: Period, facts: Sequence[Fact]) -> Row:
+def render_quarterly(org: Row, period: Period, facts: Sequence[Fact], rules: Rules = RULES[LEGACY]) -> Row:
     """The quarterly view of ``period`` from the CO's facts (log order, effective by the period end)."""
     start, end = period.start.isoformat(), period.end.isoformat()
     leases = lease_states(facts, end)

@@ -48,13 +48,15 @@ def is_result_account(code: str) -> bool:
     return code in RESULT_ACCOUNTS
 
 
-def closing_vouchers(postings: Iterable[Posting]) -> set[str]:
-    """Vouchers (and reversals) carrying income and expense to 321: only 5xx and 321 lines, both present."""
+def closing_vouchers(postings: Iterable[Posting], posted: frozenset[str] = frozenset()) -> set[str]:
+    """Vouchers (and reversals) carrying income and expense to 321: only 5xx and 321 lines, both present;
+    and the closings the ledger posted (``posted``: ClosingPosted, rules v2) among the postings."""
     accounts: dict[str, set[str]] = {}
     for p in postings:
         accounts.setdefault(p.voucher, set()).add(p.account)
     return {voucher for voucher, codes in accounts.items()
-            if "321" in codes and len(codes) > 1 and all(c == "321" or is_result_account(c) for c in codes)}
+            if voucher in posted
+            or "321" in codes and len(codes) > 1 and all(c == "321" or is_result_account(c) for c in codes)}
 
 
 def net_result(postings: Iterable[Posting], first: str | None, last: str, skip: frozenset[str] = frozenset()) -> int:
@@ -103,7 +105,8 @@ def account_movement(postings: Iterable[Posting], code: str, first: str, last: s
                if p.account == code and p.voucher not in skip and first <= p.date <= last)
 
 
-def income_statement(postings: Sequence[Posting], start: str, end: str, appropriations: dict[str, int]) -> Row:
+def income_statement(postings: Sequence[Posting], start: str, end: str, appropriations: dict[str, int],
+                     closings: frozenset[str] = frozenset()) -> Row:
     """The income and distribution statement of ``start..end``, line by line, with a check against the books.
 
     ``appropriations`` holds reserve_fund, member_distribution and other_distribution (the plans
@@ -111,7 +114,7 @@ def income_statement(postings: Sequence[Posting], start: str, end: str, appropri
     321 + 322 and income not yet closed. ``books_difference_fen`` is the undistributed result the
     balance sheet shows at the end less the statement's: zero when the plans were booked as declared.
     """
-    skip = frozenset(closing_vouchers(p for p in postings if start <= p.date <= end))
+    skip = frozenset(closing_vouchers((p for p in postings if start <= p.date <= end), closings))
     opening = balance_sheet_amounts(postings, day_before(start))
     known = {"undistributed_prior_year": opening["321"] + opening["322"], **appropriations}
     lines: list[Row] = []

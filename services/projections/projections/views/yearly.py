@@ -12,25 +12,30 @@ from typing import Sequence
 from ledger.domain.periods import Period
 from projections.facts import Fact
 from projections.views.assets import asset_states, roll_forward
-from projections.views.common import Row, fixed_ratio, header, journal, within
+from projections.views.common import Row, day_before, fixed_ratio, header, journal, within
+from projections.views.layouts import balance_sheet_2023, income_statement_2023
+from projections.views.reconcile import fixed_asset_roll_forward, reconciliations
 from projections.views.leasing import LeaseState, lease_states, rent_between
+from projections.views.rules import LEGACY, RULES, Rules
 from projections.views.statements import balance_sheet, income_statement
 
 RATE_PLACES = 4
 """Rates are decimal strings with four places ("0.8750")."""
 
 
-def render_yearly(org: Row, period: Period, facts: Sequence[Fact]) -> Row:
-    """The yearly view of ``period`` from the CO's facts (log order, effective by the period end)."""
+def render_yearly(org: Row, period: Period, facts: Sequence[Fact], rules: Rules = RULES[LEGACY]) -> Row:
+    """The yearly view of ``period`` from the CO's facts (log order, effective by the period end).
+
+    Under rules v2 reversals are in red ink, and the statements follow the 2023 layouts
+    (``layouts``) with the closings the ledger posted left out of the income statement.
+    """
     start, end = period.start.isoformat(), period.end.isoformat()
-    postings, leases = journal(facts), list(lease_states(facts, end).values())
+    postings, leases = journal(facts, rules.red_ink), list(lease_states(facts, end).values())
     plans = declarations(facts, start, end)
-    appropriations = {"reserve_fund": sum(d["reserve_fund_fen"] for d in plans),
-                      "member_distribution": sum(d["member_distribution_fen"] for d in plans),
-                      "other_distribution": sum(d["other_fen"] for d in plans)}
+    appropriations = appropriations_of(plans)
     statement = income_statement(postings, start, end, appropriations)
     result = next(line["amount_fen"] for line in statement["lines"] if line["item"] == "current_year_result")
-    return {
+    view = {
         **header("yearly", org, period),
         "balance_sheet": balance_sheet(postings, start, end),
         "income_statement": statement,
@@ -42,6 +47,26 @@ def render_yearly(org: Row, period: Period, facts: Sequence[Fact]) -> Row:
             for key in ("reserve_fund_fen", "member_distribution_fen", "other_fen", "paid_fen")}},
         "open_findings": open_findings(facts),
     }
+    if rules.books_2023:
+        closings = frozenset(f.entity_id for f in facts if f.kind == "ClosingPosted")
+        prior = appropriations_of(declarations(facts, f"{period.year - 1:04d}-01-01", day_before(start)))
+        statement = income_statement_2023(postings, start, end, appropriations, prior, closings)
+        result = next(line["current_fen"] for line in statement["lines"] if line["item"] == "current_year_result")
+        view.update({
+            "balance_sheet": balance_sheet_2023(postings, start, end),
+            "income_statement": statement,
+            "return_on_operating_assets": return_on_operating_assets(facts, leases, start, end, result),
+            "fixed_assets": fixed_asset_roll_forward(facts, start, end),
+            "reconciliations": reconciliations(facts, postings, start, end, year_end=True),
+        })
+    return view
+
+
+def appropriations_of(plans: Sequence[Row]) -> dict[str, int]:
+    """The appropriations of the plans declared in a year: reserve fund, member and other distribution."""
+    return {"reserve_fund": sum(d["reserve_fund_fen"] for d in plans),
+            "member_distribution": sum(d["member_distribution_fen"] for d in plans),
+            "other_distribution": sum(d["other_fen"] for d in plans)}
 
 
 def rent_collection(leases: Sequence[LeaseState], start: str, end: str) -> Row:

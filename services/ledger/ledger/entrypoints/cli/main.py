@@ -9,6 +9,7 @@ from typing import Optional
 
 import typer
 
+from ledger.entrypoints.cli.books import books_app
 from ledger.entrypoints.cli.log import export_command, verify_app
 from ledger.entrypoints.cli.seed import register as register_seed
 from ledger.settings import Settings
@@ -17,6 +18,7 @@ app = typer.Typer(help="CO audit ledger: event-sourced, provable, replayable.", 
 tokens_app = typer.Typer(help="Issue, list and revoke bearer tokens.", no_args_is_help=True)
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(verify_app, name="verify")
+app.add_typer(books_app, name="books")
 app.command("export")(export_command)
 register_seed(app)
 

@@ -8,7 +8,7 @@ import typer
 from ledger.settings import Settings
 
 if TYPE_CHECKING:
-    from ledger.application.append import Appender
+    from ledger.bootstrap import Services
     from ledger.seed import CountyPlan
 
 
@@ -24,6 +24,9 @@ def seed_demo(
     database_url: Optional[str] = typer.Option(None, "--database-url",
                                                help="Defaults to LEDGER_DATABASE_URL (sqlite:///var/ledger.db)."),
     if_empty: bool = typer.Option(False, "--if-empty", help="Seed only a database without any CO; else do nothing."),
+    profile: str = typer.Option("2023", help="2023: the books as the 2023 system keeps them (opening entries, "
+                                "accrual rents, depreciation, closings, planted exceptions); 2023-legacy: the "
+                                "history the pinned demo hashes were made from."),
 ) -> None:
     """Build the demo county: 56 COs, members and shares, assets, leases, rents, vouchers, 2023-2025."""
     from dataclasses import replace
@@ -47,13 +50,13 @@ def seed_demo(
             typer.echo(f"error: {where} already holds {', '.join(clash[:5])}{' ...' if len(clash) > 5 else ''}; "
                        "seed a fresh database (or pass --if-empty)", err=True)
             raise typer.Exit(2)
-        typer.echo(f"seed-demo: scale {scale}, seed {seed} -> {where}")
-        _write(services.appender, county)
+        typer.echo(f"seed-demo: scale {scale}, seed {seed}, profile {profile} -> {where}")
+        _write(services, county, profile)
     finally:
         services.engine.dispose()
 
 
-def _write(appender: Appender, county: CountyPlan) -> None:
+def _write(services: Services, county: CountyPlan, profile: str) -> None:
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -79,7 +82,8 @@ def _write(appender: Appender, county: CountyPlan) -> None:
                        events=f"{tally.events:,} events", rate=f"{tally.events_per_second:,.0f} events/s")
 
         try:
-            tally = write_county(appender, county, progress=progress)
+            tally = write_county(services.appender, county, progress=progress, profile=profile,
+                                 books=services.views)
         except LedgerError as exc:
             notes = "; ".join(getattr(exc, "__notes__", []))
             typer.echo(f"error: the ledger refused a seeded event ({notes}): {exc}", err=True)

@@ -11,7 +11,7 @@ from ledger.entrypoints.http import problems
 from ledger.entrypoints.http.auth_rate import FailedAuthentications
 from ledger.entrypoints.http.middleware import AccessLog, RequestBody
 from ledger.entrypoints.http.models.problem import as_problem_json
-from ledger.entrypoints.http.routes import admin, audit, entities, events, log, orgs
+from ledger.entrypoints.http.routes import admin, audit, books, entities, events, log, orgs
 from ledger.settings import Settings
 
 
@@ -25,7 +25,7 @@ def http_app(settings: Settings, services: Services) -> FastAPI:
     app.state.services = services
     app.state.failed_authentications = FailedAuthentications(settings.auth_failures_per_minute)
     problems.install(app)
-    for module in (admin, orgs, events, entities, audit, log):
+    for module in (admin, orgs, events, entities, audit, books, log):
         app.include_router(module.router)
     app.add_middleware(RequestBody, max_bytes=settings.max_body_bytes, timeout_s=settings.body_timeout_s,
                        max_depth=settings.max_json_depth)

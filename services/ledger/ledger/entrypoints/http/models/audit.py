@@ -17,7 +17,7 @@ class CloseIn(BaseModel):
 class FindingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     finding_id: EntityId
-    period: str = Field(pattern=r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$")
+    period: str = Field(pattern=r"^[0-9]{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$")
     title: str = Field(min_length=1, max_length=500)
     detail: str = Field(min_length=1, max_length=500)
     severity: str = "medium"
@@ -38,6 +38,7 @@ class ViewAnswerOut(BaseModel):
     view: dict[str, Any] = Field(description="The view; hash it as canonical JSON (sorted keys, no spaces, UTF-8).")
     sha256: str
     source: Literal["read-model", "replay"]
+    rules_version: int = Field(description="The books rules version the view was computed under (docs/books.md).")
 
 
 class Adjustment(BaseModel):
@@ -58,6 +59,9 @@ class ClosedOut(BaseModel):
     checkpoint: str
     as_closed: ViewAnswerOut
     reproduced: bool = Field(description="Whether the view at the closing's position still hashes as stored.")
+    rules_version: int = Field(description="The rules the period was closed under; as_closed is served under them.")
+    differs_because: list[Literal["rules", "late-events"]] = Field(
+        description="Why the view as known now differs from the closed one: the rules changed, events arrived since.")
     adjustments: list[Adjustment]
 
 
@@ -80,5 +84,6 @@ class CloseOut(BaseModel):
     tree_size: int
     view_sha256: str
     checkpoint: str
+    rules_version: int
     closed_on: str
     receipt: AppendOut

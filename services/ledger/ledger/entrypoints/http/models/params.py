@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Path, Query
 from pydantic import AfterValidator
 
+from ledger.contracts.base import AsciiInt
 from ledger.contracts.text import DATE_MAX, DATE_MIN, ID_PATTERN, PERIOD_PATTERN
 
 POSITION_MAX = 2**53 - 1
@@ -15,7 +16,7 @@ POSITION_MAX = 2**53 - 1
 
 ORG_ID_PATTERN = r"^[A-Z0-9][A-Z0-9-]{1,31}$"
 TOKEN_ID_PATTERN = r"^[0-9a-f]{12}$"
-KNOWN_AT_PATTERN = r"^(?:\d{1,15}|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2}))$"
+KNOWN_AT_PATTERN = r"^(?:[0-9]{1,15}|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?(?:Z|[+-][0-9]{2}:[0-9]{2}))$"
 
 OrgIdPath = Annotated[str, Path(pattern=ORG_ID_PATTERN, max_length=32, examples=["TC-001"],
                                 description="The CO's id: capitals, digits and -, e.g. TC-001.")]
@@ -25,19 +26,19 @@ TokenIdPath = Annotated[str, Path(pattern=TOKEN_ID_PATTERN, description="A token
 PeriodPath = Annotated[str, Path(pattern=PERIOD_PATTERN, examples=["2025-03", "2025-Q1", "2025"],
                                  description=f"YYYY-MM, YYYY-Qn or YYYY, with a day in {DATE_MIN}..{DATE_MAX}.")]
 
-After = Annotated[int, Query(ge=0, le=POSITION_MAX, description="A log position: events after it.")]
-Limit = Annotated[int, Query(ge=1, le=1000, description="Page size, 1..1000.")]
+After = Annotated[AsciiInt, Query(ge=0, le=POSITION_MAX, description="A log position: events after it.")]
+Limit = Annotated[AsciiInt, Query(ge=1, le=1000, description="Page size, 1..1000.")]
 TypeFilter = Annotated[str | None, Query(pattern=r"^[A-Za-z][A-Za-z0-9]{0,63}$", description="An event type.")]
 EntityFilter = Annotated[str | None, Query(pattern=ID_PATTERN, max_length=64, description="An entity id.")]
-LeafIndex = Annotated[int, Query(ge=0, le=POSITION_MAX - 1, description="The leaf's index in the CO's log.")]
-TreeSize = Annotated[int | None, Query(ge=1, le=POSITION_MAX,
+LeafIndex = Annotated[AsciiInt, Query(ge=0, le=POSITION_MAX - 1, description="The leaf's index in the CO's log.")]
+TreeSize = Annotated[AsciiInt | None, Query(ge=1, le=POSITION_MAX,
                                        description="A tree size; default: the latest checkpoint's size.")]
-FirstSize = Annotated[int, Query(ge=1, le=POSITION_MAX, description="The smaller tree size.")]
+FirstSize = Annotated[AsciiInt, Query(ge=1, le=POSITION_MAX, description="The smaller tree size.")]
 
 
 def _known_at_in_range(value: str | None) -> str | None:
     """A position as is; a time must fall in the ledger's date range once in UTC."""
-    if value is None or re.fullmatch(r"\d{1,15}", value):
+    if value is None or re.fullmatch(r"[0-9]{1,15}", value):
         return value
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)

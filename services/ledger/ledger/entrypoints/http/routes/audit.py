@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from fastapi import APIRouter, status
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
 
 from ledger.application import auditing
 from ledger.entrypoints.http.deps import AuditedOrg, CallerDep, ReadableOrg, ServicesDep
@@ -17,28 +19,31 @@ from ledger.entrypoints.http.models.events import AppendOut
 from ledger.entrypoints.http.models.params import EntityIdPath, KnownAt, OrgIdPath, PeriodPath
 from ledger.entrypoints.http.models.problem import AUTHENTICATED, WITH_BODY, problem_responses
 from projections.audit_views import VIEW_OF_PERIOD, parse_period
+from projections.views.rules import rules_of
 
 router = APIRouter(prefix="/v1/orgs/{org_id}", tags=["audit"])
 
 ACT = problem_responses(*AUTHENTICATED, *WITH_BODY, 404, 409)
+RulesAsked = Annotated[str | None, Query(pattern=r"^[0-9]{1,3}$", description="Books rules version of the answer as known "
+                                         "(1 or 2); default the current one. The closed view keeps its own.")]
 
 
 @router.get("/audit/{period}", response_model=PeriodViewOut, responses=problem_responses(*AUTHENTICATED, 404, 422))
 def audit_view(org_id: OrgIdPath, period: PeriodPath, org: ReadableOrg, services: ServicesDep,
-               known_at: KnownAt = None) -> PeriodViewOut:
+               known_at: KnownAt = None, rules: RulesAsked = None) -> PeriodViewOut:
     """The period's audit view (month: regular, quarter: special, year: year-end) as known at a point."""
     views, asked = services.views, parse_period(period)
     position = views.resolve_known_at(known_at)
+    now = views.view(org_id, asked, position, rules_of(rules).version)
     result = {"org_id": org_id, "period": str(asked), "asked_known_at": position,
-              "as_known": views.view(org_id, asked, position).to_json(), "closed": None}
+              "as_known": now.to_json(), "closed": None}
     closing = views.closing(org_id, asked)
     if closing is not None and closing.position <= position:
         data = closing.data
-        as_closed = views.view(org_id, asked, data["known_at_position"])
         result["closed"] = {
             "position": closing.position, "closed_on": closing.effective_date, "actor": closing.actor,
             "view_sha256": data["view_sha256"], "checkpoint": data["checkpoint"],
-            "as_closed": as_closed.to_json(), "reproduced": as_closed.sha256 == data["view_sha256"],
+            **views.as_closed(org_id, asked, closing, now),
             "adjustments": views.adjustments(org_id, asked, closing.position),
         }
     return PeriodViewOut.model_validate(result)
