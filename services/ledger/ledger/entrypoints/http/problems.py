@@ -30,7 +30,8 @@ def _ledger_error(request: Request, exc: Exception) -> JSONResponse:
 
 PARAMETER_RULES = {("path", "period"): "period-format", ("query", "known_at"): "known-at-format",
                    ("path", "org_id"): "id-format", ("path", "entity_id"): "id-format",
-                   ("path", "finding_id"): "id-format", ("path", "token_id"): "id-format"}
+                   ("path", "finding_id"): "id-format", ("path", "token_id"): "id-format",
+                   ("query", "from"): "date-format", ("query", "to"): "date-format", ("query", "rules"): "rules-version"}
 """The rule a malformed parameter breaks (any other schema error: request-schema)."""
 
 

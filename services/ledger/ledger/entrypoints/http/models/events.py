@@ -1,10 +1,10 @@
 """Request and response bodies of the HTTP API (one model per resource and direction)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer
 
 from ledger.contracts.base import EntityId, IsoDate
 from ledger.contracts.organization import MajorMatterPolicy
@@ -12,6 +12,16 @@ from ledger.contracts.text import TEXT_PATTERN
 from ledger.entrypoints.http.models.params import ORG_ID_PATTERN
 
 StrictDate = IsoDate
+
+
+def _utc_text(moment: datetime) -> str:
+    """A time in UTC with its offset written +00:00 (SQLite gives stored times back without a zone)."""
+    aware = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return aware.isoformat()
+
+
+UtcTime = Annotated[datetime, PlainSerializer(_utc_text, return_type=str)]
+"""A time as the API shows it: UTC, always with +00:00."""
 OrgId = Annotated[str, Field(pattern=ORG_ID_PATTERN, examples=["TC-001"], description="The CO's id, e.g. TC-001.")]
 Street = Annotated[str, Field(min_length=1, max_length=200, pattern=TEXT_PATTERN, examples=["城关街道"])]
 
@@ -126,7 +136,7 @@ class TokenOut(BaseModel):
     role: str
     org_id: str | None
     street: str | None
-    created_at: datetime | None = None
-    expires_at: datetime | None = None
-    revoked_at: datetime | None = None
+    created_at: UtcTime | None = None
+    expires_at: UtcTime | None = None
+    revoked_at: UtcTime | None = None
     token: str | None = Field(default=None, description="The secret: shown once, at creation.")

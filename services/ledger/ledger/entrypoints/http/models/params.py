@@ -5,12 +5,16 @@ import re
 from datetime import datetime, timezone
 from typing import Annotated
 
+from annotated_types import Ge, Le
 from fastapi import Path, Query
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator
 
-from ledger.contracts.base import AsciiInt
+from ledger.contracts.base import ascii_int_only
 from ledger.contracts.text import DATE_MAX, DATE_MIN, ID_PATTERN, PERIOD_PATTERN
 
+ASCII = BeforeValidator(ascii_int_only)
+"""Numbers in queries are ASCII digits only (strict numerals: number-format); bounds come before it (Ge, Le)
+so that the spec shows them as minimum and maximum."""
 POSITION_MAX = 2**53 - 1
 """The largest log position, leaf index or tree size asked for (an exact number in every JSON client)."""
 
@@ -26,14 +30,16 @@ TokenIdPath = Annotated[str, Path(pattern=TOKEN_ID_PATTERN, description="A token
 PeriodPath = Annotated[str, Path(pattern=PERIOD_PATTERN, examples=["2025-03", "2025-Q1", "2025"],
                                  description=f"YYYY-MM, YYYY-Qn or YYYY, with a day in {DATE_MIN}..{DATE_MAX}.")]
 
-After = Annotated[AsciiInt, Query(ge=0, le=POSITION_MAX, description="A log position: events after it.")]
-Limit = Annotated[AsciiInt, Query(ge=1, le=1000, description="Page size, 1..1000.")]
+After = Annotated[int, Ge(0), Le(POSITION_MAX), ASCII, Query(description="A log position: events after it.")]
+Limit = Annotated[int, Ge(1), Le(1000), ASCII, Query(description="Page size, 1..1000.")]
 TypeFilter = Annotated[str | None, Query(pattern=r"^[A-Za-z][A-Za-z0-9]{0,63}$", description="An event type.")]
 EntityFilter = Annotated[str | None, Query(pattern=ID_PATTERN, max_length=64, description="An entity id.")]
-LeafIndex = Annotated[AsciiInt, Query(ge=0, le=POSITION_MAX - 1, description="The leaf's index in the CO's log.")]
-TreeSize = Annotated[AsciiInt | None, Query(ge=1, le=POSITION_MAX,
-                                       description="A tree size; default: the latest checkpoint's size.")]
-FirstSize = Annotated[AsciiInt, Query(ge=1, le=POSITION_MAX, description="The smaller tree size.")]
+LeafIndex = Annotated[int, Ge(0), Le(POSITION_MAX - 1), ASCII,
+                      Query(description="The leaf's index in the CO's log, below tree_size "
+                                        "(422 leaf-index-within-tree otherwise).")]
+TreeSize = Annotated[int | None, Ge(1), Le(POSITION_MAX), ASCII,
+                     Query(description="A tree size; default: the latest checkpoint's size.")]
+FirstSize = Annotated[int, Ge(1), Le(POSITION_MAX), ASCII, Query(description="The smaller tree size.")]
 
 
 def _known_at_in_range(value: str | None) -> str | None:

@@ -6,7 +6,6 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Response, status
 
 from ledger.application.append import EventRequest
-from ledger.contracts.base import AsciiInt
 from ledger.entrypoints.http.deps import CallerDep, ReadableOrg, ServicesDep
 from ledger.entrypoints.http.models.events import (
     AppendIn,

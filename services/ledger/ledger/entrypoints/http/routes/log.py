@@ -12,7 +12,6 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse
 
 from ledger.application.dossier import build_dossier
-from ledger.contracts.base import AsciiInt
 from ledger.domain.errors import NotFound
 from ledger.entrypoints.http.deps import ReadableOrg, ServicesDep
 from ledger.entrypoints.http.models.params import EntityIdPath, FirstSize, LeafIndex, OrgIdPath, TreeSize
