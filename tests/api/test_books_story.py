@@ -151,6 +151,11 @@ def test_a_year_of_books_gives_the_hand_computed_statements(api: Api) -> None:
                ["trial_balance"]["accounts"]}
     assert not any(code.startswith("5") or code == "321" for code in january)
 
+    events = get(api, coop, f"/v1/orgs/{ORG}/events?after=0&limit=1000")["events"]
+    depreciation = next(e for e in events if e["type"] == "AssetDepreciated")
+    closing = next(e for e in events if e["type"] == "ClosingPosted")
+    assert (depreciation["data"]["amount"], closing["entity_id"], closing["data"]["lines"][0]["amount"]) == \
+        ("9000.00", "JZ-2025", "50000.00")
     december = get(api, auditor, f"/v1/orgs/{ORG}/audit/2025-12")["as_known"]["view"]
     booked = {v["voucher"]: v["total"] for v in december["vouchers"]}
     assert (booked["ZJ-2025"], booked["JZ-2025"]) == ("9000.00", "88500.00")   # JZ: 50,000 + 38,500 on the debit side

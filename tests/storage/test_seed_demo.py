@@ -28,6 +28,7 @@ from ledger.domain.members import Member
 from ledger.entrypoints.cli.seed import register
 from ledger.seed import plan_county, write_county
 from ledger.seed.founding import registration
+from ledger.seed.books2023 import planted_exceptions
 from ledger.seed.generate import chronicle_of
 from ledger.seed.plan import ASSET_FEN, MEMBERS, apportion, scaled
 from ledger.settings import Settings
@@ -89,13 +90,14 @@ def test_a_co_history_repeats_for_a_seed_and_changes_with_it() -> None:
     assert dates == sorted(dates) and dates[-1].year == 2025
 
 
-@pytest.mark.parametrize("which", ["largest", "flag-mode"])
-def test_a_co_at_full_scale_passes_every_rule_in_memory(which: str) -> None:
+@pytest.mark.parametrize(("which", "profile"), [("largest", "2023-legacy"), ("flag-mode", "2023-legacy"),
+                                               ("flag-mode", "2023")])
+def test_a_co_at_full_scale_passes_every_rule_in_memory(which: str, profile: str) -> None:
     """Through the domain's handlers with the unit tests' fake context: accepted, flagged only where planted."""
     county = plan_county(1.0, 42)
     co = max(county.cos, key=lambda c: (c.mode == "flag" if which == "flag-mode" else True, c.members))
     fake = FakeLedger(org_id=co.org_id)
-    chronicle = chronicle_of(co)
+    chronicle = chronicle_of(co, profile)
     flags = set()
     for request in [registration(co), *chronicle.requests()]:
         done = fake.append(request.type, request.entity_id, request.data, on=request.effective_date.isoformat())
@@ -129,8 +131,10 @@ def seed(url: str, tmp_path: Path, *options: str) -> Any:
 
 
 def planted(scale: float) -> set[tuple[str, str, str]]:
-    return {(co.org_id, entity_id, rule) for co in plan_county(scale, 42).cos
-            for entity_id, rule in chronicle_of(co).planted}
+    county = plan_county(scale, 42)
+    plants = planted_exceptions(county)
+    return {(co.org_id, entity_id, rule) for co in county.cos
+            for entity_id, rule in chronicle_of(co, "2023", plants.get(co.org_id, (None,))[0]).planted}
 
 
 def test_seed_demo_writes_the_planned_county_with_its_planted_flags(services: Services, database_url: str,
@@ -143,12 +147,16 @@ def test_seed_demo_writes_the_planned_county_with_its_planted_flags(services: Se
     county = plan_county(SMALL, 42)
     assert [(o["org_id"], o["name"], o["street"]) for o in orgs] == [(c.org_id, c.name, c.street) for c in county.cos]
     records = reader.records(limit=1_000_000)
-    sent = sum(len(chronicle_of(co).entries) + 1 for co in county.cos)
+    plants = planted_exceptions(county)
+    sent = sum(len(chronicle_of(co, "2023", plants.get(co.org_id, (None,))[0]).entries) + 1 for co in county.cos)
+    closings = 3 * len(county.cos) - 1   # every year of every CO, but the planted unclosed 2025
     motions = sum(r.type == "MotionVoted" for r in records)
-    assert len(records) == sent + motions
+    assert len(records) == sent + closings + motions
+    assert sum(r.type == "ClosingPosted" for r in records) == closings
     assert sum(r.type == "ResolutionAdopted" for r in records) == motions
     assert sum(r.type == "MemberQualified" for r in records) == 340
-    assert sum(r.data["appraised_value"] for r in records if r.type == "AssetRegistered") == 135_000_000
+    assert sum(r.data["appraised_value"] for r in records
+               if r.type == "AssetRegistered" and r.data["category"] != "construction") == 135_000_000
     flagged = {(r.org_id, r.entity_id, f["rule"]) for r in records for f in r.flags}
     assert flagged == planted(SMALL) and len(flagged) == 12
     assert {org for org, _, _ in flagged} == {co.org_id for co in county.cos if co.mode == "flag"}
@@ -200,3 +208,8 @@ def test_two_runs_with_the_same_seed_store_the_same_events(services: Services, s
         other.engine.dispose()
     assert (first.events, first.flagged, first.planted) == (second.events, second.flagged, second.planted)
     assert first.cos == 2 and first.flagged == 3
+
+
+def test_seed_demo_refuses_an_unknown_profile(tmp_path: Path) -> None:
+    result = seed(f"sqlite:///{tmp_path / 'never.db'}", tmp_path, "--scale", str(SMALL), "--profile", "2022")
+    assert result.exit_code == 2 and "2023-legacy" in result.output and not (tmp_path / "never.db").exists()

@@ -29,6 +29,10 @@ def seed_demo(
                                 "history the pinned demo hashes were made from."),
 ) -> None:
     """Build the demo county: 56 COs, members and shares, assets, leases, rents, vouchers, 2023-2025."""
+    from ledger.seed.books2023 import PROFILES
+
+    if profile not in PROFILES:
+        raise typer.BadParameter(f"profiles are {', '.join(PROFILES)}; got {profile!r}", param_hint="--profile")
     from dataclasses import replace
 
     from ledger.adapters.sql.event_store import describe_url
