@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install run test test-fast bench schemas check-schemas clean
+.PHONY: install run test test-fast bench schemas check-schemas screenshots clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -26,6 +26,10 @@ test: install  ## every test, on SQLite and PostgreSQL
 
 test-fast: install  ## unit tests only (no database)
 	$(BIN)/python -m pytest -q tests/unit
+
+screenshots: install  ## the browser tests, writing their 1366x768 screenshots to docs/screenshots (needs /usr/bin/chromium)
+	LEDGER_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/browser
+	rm -f docs/screenshots/*.pdf
 
 bench: install  ## benchmark on PostgreSQL (127.0.0.1:5432): writes BENCHMARKS.md and bench-results/ (<= 30 min)
 	$(BIN)/python -m tests.bench.run

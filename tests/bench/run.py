@@ -23,6 +23,7 @@ import psycopg2
 
 from tests.bench import (
     bench_append,
+    bench_pages,
     bench_profiles,
     bench_proofs,
     bench_rebuild,
@@ -30,7 +31,7 @@ from tests.bench import (
     bench_views,
 )
 from tests.bench.bench_dataset import DatasetSpec, ensure_dataset
-from tests.bench.bench_support import RESULTS, ROOT, RUNS, dsn_of, scratch_database
+from tests.bench.bench_support import RESULTS, ROOT, RUNS, dsn_of, scratch_database, url_of
 
 PACKAGES = ("eventsourcing", "eventsourcing-sqlalchemy", "sqlalchemy", "psycopg2-binary", "fastapi", "starlette",
             "uvicorn", "pydantic", "httpx", "cryptography")
@@ -134,6 +135,10 @@ def main(argv: list[str] | None = None) -> int:
     log("5. proofs")
     results["proofs"] = _isolated(bench_proofs.measure, spec.name, args.runs, log)
     sections["proofs"] = time.monotonic() - section
+    section = time.monotonic()
+    log("6. workbench pages (issue 13: 300 ms p50)")
+    results["pages"] = _isolated(bench_pages.measure, url_of(spec.name), spec.key_file)
+    sections["pages"] = time.monotonic() - section
     if not args.skip_profiles:
         log("profiles: views, proofs (dataset)")
         profiles["views"] = bench_profiles.view_profile(spec.name)

@@ -14,7 +14,8 @@ from the selection as from all the facts (tested), because:
   dated at the earliest line it sums, with voucher id "" (``opening_facts``);
 - the lines of a voucher that a reversal cites stay one by one (the reversal's lines are the cited
   voucher's with the sides swapped, and its date and amount are shown);
-- the CO's settings (``ORG_TYPES``) are read whatever their date, as ``audit.org_of`` does;
+- the CO's settings (``ORG_TYPES``) are read whatever their date, as ``audit.org_of`` does, and so are
+  findings and rectifications (``FINDING_KINDS``: they concern the period they name);
 - other kinds before the start are kept when the view carries them forward (``Reads.earlier``),
   and only the kinds the view reads (``Reads.kinds``) are kept at all.
 """
@@ -27,6 +28,7 @@ from ledger.domain.periods import Period
 from projections.facts import Fact
 from projections.views.assets import ASSET_TYPES
 from projections.views.bookings import BOOKING_KINDS
+from projections.views.common import FINDING_KINDS
 from projections.views.reconcile import RECONCILED_KINDS
 from projections.views.compliance import COMPLIANCE_KINDS
 from projections.views.leasing import LEASE_TYPES
@@ -100,7 +102,7 @@ def select_facts(view: str, period: Period, facts: Sequence[Fact]) -> list[Fact]
     for f in facts:
         if f.type in ORG_TYPES:
             kept.append(f)
-        elif f.effective_date > end or not reads.reads(f.kind):
+        elif (f.effective_date > end and f.kind not in FINDING_KINDS) or not reads.reads(f.kind):
             continue
         elif f.effective_date >= start:
             kept.append(f)

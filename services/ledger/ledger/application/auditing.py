@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from ledger.application.append import Appender
 from ledger.application.decide import EventRequest
-from ledger.domain.audit import period_entity_id
+from ledger.domain.audit import disclosure_entity_id, period_entity_id
 from ledger.domain.errors import Conflict, RuleViolation
 from ledger.domain.periods import Period
 
@@ -47,6 +47,15 @@ class Closed:
     receipt: dict[str, Any]
 
 
+def sealed_view(views: PeriodViews, logs: LogHeads, org_id: str, period: Period, view_name: str) -> dict[str, Any]:
+    """The view of ``period`` at the CO's current position: that position, the tree size, the hash, the checkpoint."""
+    tree_size, position, checkpoint = logs.log_position(org_id)
+    answer = views.view(org_id, period, position)
+    return {"period": str(period), "view": view_name, "known_at_position": answer.body["known_at"]["position"],
+            "tree_size": tree_size, "view_sha256": answer.sha256, "checkpoint": checkpoint or "",
+            "rules_version": answer.rules_version}
+
+
 def close_period(appender: Appender, views: PeriodViews, logs: LogHeads, org_id: str, actor: str,
                  period: Period, view_name: str, closed_on: date) -> Closed:
     """Close ``period``: refused before its end and when already closed; stores the view's hash and checkpoint."""
@@ -55,14 +64,25 @@ def close_period(appender: Appender, views: PeriodViews, logs: LogHeads, org_id:
                             f"not on {closed_on}", period=str(period), closed_on=closed_on.isoformat())
     if views.closing(org_id, period) is not None:
         raise Conflict("period-closed-already", f"{org_id} already closed {period}", period=str(period))
-    tree_size, position, checkpoint = logs.log_position(org_id)
-    answer = views.view(org_id, period, position)
-    data = {"period": str(period), "view": view_name,
-            "known_at_position": answer.body["known_at"]["position"], "tree_size": tree_size,
-            "view_sha256": answer.sha256, "checkpoint": checkpoint or "", "rules_version": answer.rules_version}
+    data = sealed_view(views, logs, org_id, period, view_name)
     outcome = appender.append(org_id, actor, [EventRequest("PeriodClosed", period_entity_id(str(period)), closed_on,
                                                            data)], author="auditor")
     return Closed(data, closed_on, outcome.body)
+
+
+def publish_statements(appender: Appender, views: PeriodViews, logs: LogHeads, org_id: str, actor: str,
+                       period: Period, view_name: str, published_on: date) -> dict[str, Any]:
+    """Publish ``period``'s statements (公开): the view at the CO's current position, its hash and checkpoint.
+
+    Refused before the period ends, and when already published (``creates``: the entity exists)."""
+    if published_on <= period.end:
+        raise RuleViolation("period-not-ended", f"{period} ends {period.end}; its statements can be published from "
+                            f"the next day, not on {published_on}", period=str(period),
+                            published_on=published_on.isoformat())
+    data = sealed_view(views, logs, org_id, period, view_name)
+    appender.append(org_id, actor, [EventRequest("StatementsPublished", disclosure_entity_id(str(period)),
+                                                 published_on, data)], author="auditor")
+    return data
 
 
 def record_finding(appender: Appender, org_id: str, actor: str, finding_id: str, on: date,

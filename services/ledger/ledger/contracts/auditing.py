@@ -46,3 +46,15 @@ class FindingRectified(Payload):
 
     rectification: Text = Field(description="What the CO did about it (整改措施).")
     evidence: Text | None = Field(default=None, description="Where the evidence is, e.g. voucher numbers.")
+
+
+class StatementsPublished(Payload):
+    """An auditor publishes a period's statements on the CO's disclosure board (公开栏), for its members."""
+
+    period: str = PeriodText
+    view: Literal["monthly", "quarterly", "yearly"] = Field(description="Which audit view was published.")
+    known_at_position: int = Field(ge=0, description="Global log position the published view was computed at.")
+    tree_size: int = Field(ge=0, description="The CO's Merkle log size at that position.")
+    view_sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the view's canonical JSON.")
+    checkpoint: str = Field(description="The CO's signed log checkpoint (C2SP signed note) at publication.")
+    rules_version: int = Field(ge=1, description="The books rules version the published view was computed under.")

@@ -5,7 +5,7 @@ from typing import Any, cast
 
 from eventsourcing.domain import event
 
-from ledger.contracts.auditing import FindingRecorded, FindingRectified, PeriodClosed
+from ledger.contracts.auditing import FindingRecorded, FindingRectified, PeriodClosed, StatementsPublished
 from ledger.domain.catalog import Context, EventType, register
 from ledger.domain.entity import Entity
 from ledger.domain.errors import Conflict, RuleViolation
@@ -23,6 +23,24 @@ class AuditPeriod(Entity):
     KIND = "audit_period"
 
     @event("PeriodClosed")
+    def __init__(self, envelope: dict[str, Any], data: dict[str, Any]) -> None:
+        self._identify(envelope)
+        self.period = data["period"]
+        self.known_at_position = data["known_at_position"]
+        self.view_sha256 = data["view_sha256"]
+
+
+def disclosure_entity_id(period: str) -> str:
+    """The entity that records a period's publication on the disclosure board, e.g. DISCLOSURE-2025-Q1."""
+    return f"DISCLOSURE-{period}"
+
+
+class Disclosure(Entity):
+    """A period's statements as published for the members (公开): the view's position and hash."""
+
+    KIND = "disclosure"
+
+    @event("StatementsPublished")
     def __init__(self, envelope: dict[str, Any], data: dict[str, Any]) -> None:
         self._identify(envelope)
         self.period = data["period"]
@@ -56,6 +74,13 @@ def _close(ctx: Context, entity: Entity | None, envelope: dict[str, Any], p: Per
     return AuditPeriod(envelope=envelope, data=p.stored())
 
 
+def _publish(ctx: Context, entity: Entity | None, envelope: dict[str, Any], p: StatementsPublished) -> Entity:
+    if envelope["entity_id"] != disclosure_entity_id(p.period):
+        raise RuleViolation("disclosure-entity", f"a publication of {p.period} is recorded on "
+                            f"{disclosure_entity_id(p.period)}", period=p.period, entity_id=envelope["entity_id"])
+    return Disclosure(envelope=envelope, data=p.stored())
+
+
 def _record(ctx: Context, entity: Entity | None, envelope: dict[str, Any], p: FindingRecorded) -> Entity:
     return Finding(envelope=envelope, data=p.stored())
 
@@ -79,6 +104,8 @@ def _closed_period_row(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
 register(EventType("PeriodClosed", AuditPeriod, PeriodClosed, _close, creates=True, author="auditor",
                    registers=_closed_period_row,
                    description="An auditor closes a period; later appends dated inside it are refused."))
+register(EventType("StatementsPublished", Disclosure, StatementsPublished, _publish, creates=True, author="auditor",
+                   description="An auditor publishes a period's statements on the disclosure board (公开栏)."))
 register(EventType("FindingRecorded", Finding, FindingRecorded, _record, creates=True, author="auditor",
                    references={"subject_ids": "*"}, description="An audit finding about a period."))
 register(EventType("FindingRectified", Finding, FindingRectified, _rectify, author="auditor",

@@ -41,6 +41,7 @@ from sqlalchemy.engine import Connection, Engine
 from ledger.adapters.sql.tables import entries
 from ledger.domain.periods import Period
 from projections.facts import Fact
+from projections.views.common import FINDING_KINDS
 from projections.selection import (
     ORG_TYPES,
     READS,
@@ -258,6 +259,8 @@ def selection_statements(generation: int, org_id: str, upto: int, view: str, per
         select(*columns).where(*mine, or_(c.kind.in_(ORG_TYPES), and_(c.kind == "flag", c.type.in_(ORG_TYPES)))),
         select(*columns).where(*others, c.effective_date >= start, c.effective_date <= end, *kinds),
         select(*columns).where(*others, c.effective_date < start, earlier_kinds),
+        # findings concern the period they name, whenever recorded (views.FINDING_KINDS)
+        select(*columns).where(*others, c.effective_date > end, c.kind.in_(FINDING_KINDS), *kinds),
     ).order_by("position", "seq")
     if not reads.reads("journal"):
         return {"facts": facts, "cited": None, "sums": None}

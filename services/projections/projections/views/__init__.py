@@ -11,6 +11,7 @@ from typing import Any, Callable, Literal, Sequence
 
 from ledger.domain.periods import Period
 from projections.facts import Fact
+from projections.views.common import FINDING_KINDS
 from projections.views.monthly import render_monthly
 from projections.views.quarterly import render_quarterly
 from projections.views.rules import LEGACY, RULES, Rules
@@ -35,7 +36,8 @@ def render(view: View, org: dict[str, Any], period: Period, facts: Sequence[Fact
     names its rules version (``rules_version``); a v1 view is the bytes v1 always gave.
 
     Facts are put in log order (position, seq) and those effective after the period end are
-    left out, so a caller's prefix filtered or not gives the same answer. A view audits its own
+    left out (under rules v2, findings and their rectifications aside: they concern the period
+    they name, whenever recorded), so a caller's prefix filtered or not gives the same answer. A view audits its own
     kind of period: monthly a month, quarterly a quarter, yearly a year (ValueError otherwise).
     """
     if view not in RENDERERS:
@@ -44,7 +46,9 @@ def render(view: View, org: dict[str, Any], period: Period, facts: Sequence[Fact
     if period.kind != kind:
         raise ValueError(f"the {view} view audits a {kind}; got the {period.kind} {period}")
     end = period.end.isoformat()
-    in_log_order = sorted((f for f in facts if f.effective_date <= end), key=lambda f: (f.position, f.seq))
+    late_findings = rules.books_2023  # v2: a finding is its period's whenever recorded; v1 bytes stay as they were
+    in_log_order = sorted((f for f in facts if f.effective_date <= end or (late_findings and f.kind in FINDING_KINDS)),
+                          key=lambda f: (f.position, f.seq))
     rendered = renderer(org, period, in_log_order, rules)
     if rules.books_2023:
         return {**yuan_strings(rendered), "rules_version": rules.version}

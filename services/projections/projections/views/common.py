@@ -177,6 +177,19 @@ def flag_rows(facts: Iterable[Fact], first: str, last: str, rule_prefix: str = "
     return sorted(rows, key=lambda r: (r["date"], r["position"], r["rule"] or ""))
 
 
+FINDING_KINDS = ("FindingRecorded", "FindingRectified")
+"""Facts about a period whatever their date: a finding concerns the period it names, not the day it was recorded."""
+
+
+def concerns(named: Any, period: Period) -> bool:
+    """Whether the period a finding names ("2024-Q2") is ``period`` or lies inside it."""
+    try:
+        asked = Period.parse(str(named))
+    except ValueError:
+        return False
+    return period.start <= asked.start and asked.end <= period.end
+
+
 def by_effective_date(facts: Iterable[Fact]) -> list[Fact]:
     """Facts in effective order: by date, then log order (the order 'as of a date' replays them)."""
     return sorted(facts, key=lambda f: (f.effective_date, f.position, f.seq))

@@ -12,7 +12,8 @@ now" is served under the current one. The policy is in docs/books.md.
   ink (红字冲销: same sides, negative amounts, so movement columns read as if the voucher had never
   been posted); the statements in the 2023 layouts (行次, Chinese names, 年初数/期末数, 本年数/上年数);
   a monthly balance sheet; closing, depreciation and opening entries booked; reconciliations
-  (账账核对, 账实核对) listed as exceptions.
+  (账账核对, 账实核对) listed as exceptions; a year's open findings are those about the year (or a
+  quarter or month of it), whenever recorded (issue 13: a 2024-Q2 finding recorded in 2025 is 2024's).
 """
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from typing import Sequence
 from ledger.domain.periods import Period
 from projections.facts import Fact
 from projections.views.assets import asset_states, roll_forward
-from projections.views.common import Row, day_before, fixed_ratio, header, journal, within
+from projections.views.common import Row, concerns, day_before, fixed_ratio, header, journal, within
 from projections.views.layouts import balance_sheet_2023, income_statement_2023
 from projections.views.reconcile import fixed_asset_roll_forward, reconciliations
 from projections.views.leasing import LeaseState, lease_states, rent_between
@@ -45,7 +45,7 @@ def render_yearly(org: Row, period: Period, facts: Sequence[Fact], rules: Rules 
         "distribution": {"declarations": plans, "totals": {
             key: sum(d[key] for d in plans)
             for key in ("reserve_fund_fen", "member_distribution_fen", "other_fen", "paid_fen")}},
-        "open_findings": open_findings(facts),
+        "open_findings": open_findings(facts, period if rules.books_2023 else None),
     }
     if rules.books_2023:
         closings = frozenset(f.entity_id for f in facts if f.kind == "ClosingPosted")
@@ -142,11 +142,14 @@ def declarations(facts: Sequence[Fact], start: str, end: str) -> list[Row]:
     return sorted(rows, key=lambda r: (r["declared_on"], r["distribution_id"]))
 
 
-def open_findings(facts: Sequence[Fact]) -> list[Row]:
-    """Findings recorded and not rectified as the view knows them, by finding id."""
+def open_findings(facts: Sequence[Fact], period: Period | None) -> list[Row]:
+    """Findings not rectified as the view knows them, by id: under rules v2 (``period`` given) those about
+    the year or a quarter or month of it, whenever recorded (a 2024-Q2 finding recorded in 2025 is 2024's);
+    under v1 (None) every finding effective by the year end, as v1 always gave."""
     rectified = {f.entity_id for f in facts if f.kind == "FindingRectified"}
     rows = [{"finding_id": f.entity_id, "recorded_on": f.effective_date, "period": f.attrs.get("period"),
              "title": f.attrs.get("title"), "detail": f.attrs.get("detail"),
              "severity": f.attrs.get("severity", "medium"), "subject_ids": sorted(f.attrs.get("subject_ids") or [])}
-            for f in facts if f.kind == "FindingRecorded" and f.entity_id not in rectified]
+            for f in facts if f.kind == "FindingRecorded" and f.entity_id not in rectified
+            and (period is None or concerns(f.attrs.get("period"), period))]
     return sorted(rows, key=lambda r: r["finding_id"])

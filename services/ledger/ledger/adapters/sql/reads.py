@@ -48,7 +48,8 @@ class Reader:
         return [dict(r._mapping) for r in rows]
 
     def records(self, *, org_ids: list[str] | None = None, after: int = 0, limit: int = 100,
-                type: str | None = None, entity_id: str | None = None, upto: int | None = None) -> list[Record]:
+                type: str | None = None, entity_id: str | None = None, upto: int | None = None,
+                flagged: bool | None = None, effective_until: str | None = None) -> list[Record]:
         """Stored-form records in position order, filtered; ``org_ids=None`` means every CO."""
         query = (
             select(entries.c.position, self.events.c.originator_id, self.events.c.originator_version,
@@ -66,6 +67,10 @@ class Reader:
             query = query.where(entries.c.entity_id == entity_id)
         if upto is not None:
             query = query.where(entries.c.position <= upto)
+        if flagged is not None:
+            query = query.where(entries.c.flagged.is_(flagged))
+        if effective_until is not None:
+            query = query.where(entries.c.effective_date <= effective_until)
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
         return [self._decode(row) for row in rows]
@@ -115,6 +120,21 @@ class Reader:
             position = conn.execute(select(closed_periods.c.position).where(
                 closed_periods.c.org_id == org_id, closed_periods.c.period == period)).scalar()
         return None if position is None else int(position)
+
+    def closed_periods(self, org_id: str) -> list[dict[str, Any]]:
+        """The CO's closed periods (period, start and end dates, position of the PeriodClosed event)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(closed_periods).where(closed_periods.c.org_id == org_id)
+                                .order_by(closed_periods.c.start_date, closed_periods.c.end_date)).all()
+        return [dict(r._mapping) for r in rows]
+
+    def effective_span(self, org_ids: list[str], leave_out: tuple[str, ...] = ()) -> tuple[str, str] | None:
+        """The earliest and latest effective dates of the COs' events (ISO dates) but those of the types left
+        out; None when they have none."""
+        with self.engine.connect() as conn:
+            first, last = conn.execute(select(func.min(entries.c.effective_date), func.max(entries.c.effective_date))
+                                       .where(entries.c.org_id.in_(org_ids), entries.c.type.not_in(leave_out))).one()
+        return None if first is None else (str(first), str(last))
 
     def entity(self, org_id: str, entity_id: str) -> Entity:
         try:

@@ -7,11 +7,11 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from ledger.bootstrap import Services, build_services
-from ledger.entrypoints.http import problems
+from ledger.entrypoints.http import problems, ui
 from ledger.entrypoints.http.auth_rate import FailedAuthentications
 from ledger.entrypoints.http.middleware import AccessLog, RequestBody
 from ledger.entrypoints.http.models.problem import as_problem_json
-from ledger.entrypoints.http.routes import admin, audit, books, entities, events, log, orgs
+from ledger.entrypoints.http.routes import admin, audit, books, entities, events, log, orgs, workbooks
 from ledger.settings import Settings
 
 
@@ -21,12 +21,14 @@ def http_app(settings: Settings, services: Services) -> FastAPI:
         title="CO audit ledger",
         version="1",
         description="Event-sourced audit ledger for collective economic organizations (集体经济组织).",
+        docs_url=None,  # served by ui.install from local files (no CDN)
     )
     app.state.services = services
     app.state.failed_authentications = FailedAuthentications(settings.auth_failures_per_minute)
     problems.install(app)
-    for module in (admin, orgs, events, entities, audit, books, log):
+    for module in (admin, orgs, events, entities, workbooks, audit, books, log):
         app.include_router(module.router)
+    ui.install(app, services)
     app.add_middleware(RequestBody, max_bytes=settings.max_body_bytes, timeout_s=settings.body_timeout_s,
                        max_depth=settings.max_json_depth)
     app.add_middleware(AccessLog)
