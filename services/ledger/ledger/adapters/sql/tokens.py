@@ -125,6 +125,14 @@ def authenticate(engine: Engine, token: str, now: datetime | None = None) -> Cal
     return Caller(row.token_id, row.subject, row.role, row.org_id, row.street)
 
 
+def caller_or_none(engine: Engine, token: str) -> Caller | None:
+    """The caller of a working token, or None (the workbench's sign-in and sessions)."""
+    try:
+        return authenticate(engine, token)
+    except TokenRefused:
+        return None
+
+
 def token_state(engine: Engine, token: str, now: datetime | None = None) -> Literal["active"] | Refusal:
     """Whether ``token`` works now (``ledger hello`` asks before advertising the env token)."""
     try:
