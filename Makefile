@@ -22,8 +22,9 @@ run: install  ## serve on 127.0.0.1:8000 with SQLite in var/ (LEDGER_DATABASE_UR
 	$(BIN)/ledger seed-demo --if-empty --scale 0.02
 	$(BIN)/ledger run --with-projector
 
-test: install  ## every test, on SQLite and PostgreSQL
-	$(BIN)/python -m pytest -q
+TEST_WORKERS ?= 2
+test: install  ## every test, on SQLite and PostgreSQL, in TEST_WORKERS processes (pytest-xdist, one file per worker at a time)
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 test-fast: install  ## unit tests only (no database)
 	$(BIN)/python -m pytest -q tests/unit

@@ -80,9 +80,12 @@ def test_effective_date_must_be_an_iso_date(api: Api, coop: str) -> None:
         assert response.status_code == 422, bad
 
 
-def test_appending_to_an_unknown_co_is_404(api: Api, coop: str) -> None:
-    response = api.append("TC-404", coop, [policy("1.00")])
-    assert response.status_code == 404 and response.json()["rule"] == "organization-exists"
+def test_appending_to_another_co_is_403_whether_it_exists_or_not(api: Api, coop: str) -> None:
+    api.register_org("TC-002")
+    unknown = api.append("TC-404", coop, [policy("1.00")])
+    other = api.append("TC-002", coop, [policy("1.00")])
+    assert unknown.status_code == other.status_code == 403 and unknown.json()["rule"] == "append-scope"
+    assert unknown.json()["detail"] == other.json()["detail"].replace("TC-002", "TC-404")
 
 
 def test_every_response_carries_a_request_id(api: Api, coop: str) -> None:

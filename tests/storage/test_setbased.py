@@ -31,10 +31,10 @@ def test_set_based_facts_are_the_facts_of_python(services: Services) -> None:
     write_county(services.appender, plan_county(scale=0.005, seed=7))
     register(services, "TS-001")
     services.appender.append("TS-001", "cooperative:test", [
-        # a line without memo (the description stands in), a NUL and non-ASCII text (the NUL goes through Python)
+        # a line without memo (the description stands in), a tab and non-ASCII text (texts refuse NUL: contracts/text.py)
         EventRequest("VoucherPosted", "V-1", date(2025, 2, 1), {"description": "一月", "lines": [
             {"account": "101", "side": "debit", "amount": "12.00"},
-            {"account": "501", "side": "credit", "amount": "12.00", "memo": "租金\u0000收入"}]}),
+            {"account": "501", "side": "credit", "amount": "12.00", "memo": "租金\t收入"}]}),
         EventRequest("VoucherPosted", "V-2", date(2025, 2, 2), {"description": "收到租金 \"A\"", "lines": [
             {"account": "102", "side": "debit", "amount": "3.50"},
             {"account": "501", "side": "credit", "amount": "3.50", "memo": "二月"}]}),
@@ -43,7 +43,9 @@ def test_set_based_facts_are_the_facts_of_python(services: Services) -> None:
     with services.engine.connect() as conn:  # the NUL's event is the one left to Python
         irregular = setbased.irregular_rows(conn, projector.feed.events.name, "ledger_entries", 0,
                                             projector.last_position())
-    assert [projector.feed._record(*row).entity_id for row in irregular] == ["V-1"]
+    # NUL no longer gets in through the append path (texts refuse control characters): no irregular row
+    # here; events stored by earlier releases with a NUL still take the Python path (insert_facts).
+    assert [projector.feed._record(*row).entity_id for row in irregular] == []
     by_sql = store.start_generation(services.engine)
     projected = projector.catch_up_set_based(by_sql)
     by_python = store.start_generation(services.engine)
@@ -53,7 +55,7 @@ def test_set_based_facts_are_the_facts_of_python(services: Services) -> None:
     kinds = {row[3] for row in sql_rows}
     assert {"journal", "reversal", "flag", "LeaseSigned", "DividendPaid"} <= kinds
     memos = [row[-1]["memo"] for row in sql_rows if row[2] == "TS-001" and row[3] == "journal"]
-    assert memos == ["一月", "租金\u0000收入", '收到租金 "A"', "二月"]
+    assert memos == ["一月", "租金\t收入", '收到租金 "A"', "二月"]
 
 
 def test_a_set_based_build_stopped_between_its_ranges_goes_on_exactly_once(services: Services) -> None:

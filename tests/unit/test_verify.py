@@ -243,3 +243,11 @@ def test_verify_consistency_between_two_signed_checkpoints() -> None:
     unsigned["second_checkpoint"] = None
     assert not verify_consistency(unsigned, SIGNER.vkey).ok
     assert not verify_consistency(consistency(3, 7), generate_signer("audit-ledger.test").vkey).ok
+
+
+def test_a_file_that_is_not_a_dossier_is_named_so(tmp_path: Path) -> None:
+    doc = dossier(RECORDS, 4)
+    checkpoint_answer = {"origin": ORIGIN, "tree_size": 4, "root_hash": doc["root_hash"], "checkpoint": doc["checkpoint"]}
+    (tmp_path / "c.json").write_text(json.dumps(checkpoint_answer))
+    said = CliRunner().invoke(cli, ["verify", "dossier", str(tmp_path / "c.json"), "--vkey", SIGNER.vkey])
+    assert said.exit_code == 1 and "not a dossier" in said.output and "does not verify" not in said.output

@@ -79,7 +79,7 @@ def build_services(settings: Settings) -> Services:
     engine = engine_of(store)
     signer = load_or_create_signer(settings.key_file, settings.log_origin)
     if settings.admin_token:
-        tokens.issue_token(engine, "admin", subject="admin:env", token=settings.admin_token)
+        tokens.adopt_env_admin(engine, settings.admin_token)
     reader = Reader(store)
     append_store = SqlAppendStore(store, require_standby=settings.require_standby)
     services = Services(settings, store, engine, Appender(append_store, signer, settings.log_origin), reader,

@@ -17,6 +17,9 @@ class Settings:
     key_file: Path = Path("var/ledger-log.key")
     log_origin: str = "audit-ledger.local"
     max_body_bytes: int = 4 * 1024 * 1024
+    max_json_depth: int = 32
+    body_timeout_s: float = 10.0
+    auth_failures_per_minute: int = 20
     workers: int = 1
     statement_timeout_ms: int = 30_000
     lock_timeout_ms: int = 5_000
@@ -38,6 +41,9 @@ class Settings:
             key_file=Path(env.get("LEDGER_KEY_FILE", str(cls.key_file))),
             log_origin=env.get("LEDGER_LOG_ORIGIN", cls.log_origin),
             max_body_bytes=int(env.get("LEDGER_MAX_BODY_BYTES", cls.max_body_bytes)),
+            max_json_depth=int(env.get("LEDGER_MAX_JSON_DEPTH", cls.max_json_depth)),
+            body_timeout_s=float(env.get("LEDGER_BODY_TIMEOUT_S", cls.body_timeout_s)),
+            auth_failures_per_minute=int(env.get("LEDGER_AUTH_FAILURES_PER_MINUTE", cls.auth_failures_per_minute)),
             workers=int(env.get("LEDGER_WORKERS", cls.workers)),
             statement_timeout_ms=int(env.get("LEDGER_STATEMENT_TIMEOUT_MS", cls.statement_timeout_ms)),
             lock_timeout_ms=int(env.get("LEDGER_LOCK_TIMEOUT_MS", cls.lock_timeout_ms)),
@@ -61,5 +67,8 @@ ENVIRONMENT_VARIABLES = (
     "LEDGER_READ_DATABASE_URL",
     "LEDGER_REPLICA_WAIT_MS",
     "LEDGER_REQUIRE_STANDBY",
+    "LEDGER_MAX_JSON_DEPTH",
+    "LEDGER_BODY_TIMEOUT_S",
+    "LEDGER_AUTH_FAILURES_PER_MINUTE",
 )
 """Documented in the README and used by docker-compose.yml (a test checks both)."""

@@ -23,9 +23,10 @@ from ledger.application.ports import LogReads
 from ledger.domain.catalog import CATALOG
 from ledger.domain.errors import NotFound
 from ledger.log import notes
+from ledger.log.export_format import DOSSIER_FORMAT
 from ledger.log.proofs import Inclusion
 
-FORMAT = "audit-ledger-dossier/v1"
+FORMAT = DOSSIER_FORMAT
 
 
 def build_dossier(proofs: LogReads, org_id: str, entity_id: str, vkey: str) -> dict[str, Any]:

@@ -24,6 +24,8 @@ from pydantic import (
 )
 from pydantic.json_schema import WithJsonSchema
 
+from ledger.contracts.text import DATE_PATTERN, EntityId, SafeText, date_in_range  # noqa: F401 (EntityId: re-exported)
+
 
 def _stored(info: ValidationInfo | SerializationInfo) -> bool:
     return bool(info.context and info.context.get("stored"))
@@ -66,17 +68,7 @@ Money = Annotated[
 
 PositiveMoney = Annotated[Money, Field(gt=0)]
 
-EntityId = Annotated[
-    str,
-    Field(
-        min_length=1,
-        max_length=64,
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$",
-        description="The CO's own identifier (asset card, contract, member, voucher number).",
-    ),
-]
-
-Text = Annotated[str, Field(min_length=1, max_length=500)]
+Text = SafeText
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -88,15 +80,17 @@ class DateFormatError(ValueError):
 
 
 def iso_date_only(value: Any) -> Any:
-    """Dates are 'YYYY-MM-DD' strings of ASCII digits (or date objects in code); never numbers or other formats."""
+    """Dates are 'YYYY-MM-DD' strings of ASCII digits in the ledger's range (or date objects in code)."""
     if isinstance(value, date):
-        return value
+        return date_in_range(value)
     if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
         raise DateFormatError(f"dates are ISO strings YYYY-MM-DD (date-format); got {value!r}")
-    return value
+    return date_in_range(value)
 
 
-IsoDate = Annotated[date, BeforeValidator(iso_date_only)]
+IsoDate = Annotated[date, BeforeValidator(iso_date_only),
+                  WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN,
+                                  "description": "YYYY-MM-DD, in 1949-10-01..2199-12-31."})]
 """A calendar date, written YYYY-MM-DD."""
 
 _ASCII_INT = re.compile(r"[0-9]{1,18}")

@@ -22,5 +22,7 @@ Unicode line separators (U+2028) as they are.
 from __future__ import annotations
 
 FORMAT = "audit-ledger-export/v1"
+DOSSIER_FORMAT = "audit-ledger-dossier/v1"
+"""The ``format`` of a dispute dossier (GET .../entities/{id}/dossier), checked by the verifier."""
 MANIFEST, VKEY, RECORDS, LEAF_HASHES, CHECKPOINTS = (
     "manifest.json", "vkey.txt", "records.ndjson", "leaf-hashes.txt", "checkpoints")

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ledger.log import merkle
+from ledger.log.export_format import DOSSIER_FORMAT
 from ledger.log.notes import (
     Checkpoint,
     NoteError,
@@ -126,6 +127,11 @@ def verify_checkpoint(note: str, vkey: str, origin: str | None = None) -> Result
 
 def verify_dossier(doc: dict[str, Any], vkey: str | None = None) -> Result:
     """Verify a dossier: its checkpoint's signature, then every event's leaf and inclusion proof."""
+    if doc.get("format") != DOSSIER_FORMAT:
+        result = Result("not a dossier")
+        result.fail(f"not a dossier: its format is {doc.get('format')!r}, a dossier's is {DOSSIER_FORMAT!r} "
+                    "(GET /v1/orgs/{org}/entities/{id}/dossier)")
+        return result
     result = Result(f"dossier of {doc.get('entity_id')} in {doc.get('org_id')}")
     verifier = load_verifier(vkey, doc.get("vkey"), result)
     if verifier is None:

@@ -101,6 +101,7 @@ tokens = Table(
     Column("street", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True)),
+    Column("expires_at", DateTime(timezone=True)),
 )
 
 log_nodes = Table(

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
 
@@ -114,10 +115,25 @@ def hello() -> None:
     settings = Settings.from_env()
     typer.echo(f"CO audit ledger: http://{settings.host}:{settings.port}/docs  database: {settings.database_url}")
     if settings.admin_token:
-        typer.echo("admin token: the value of LEDGER_ADMIN_TOKEN")
+        typer.echo(_env_admin_state(settings))
     else:
         typer.echo("first admin token: .venv/bin/ledger tokens create --role admin   "
                    "(or set LEDGER_ADMIN_TOKEN before the first start)")
+
+
+def _env_admin_state(settings: Settings) -> str:
+    """What LEDGER_ADMIN_TOKEN is worth now: a value revoked or expired is not advertised."""
+    from ledger.adapters.sql import tokens as auth
+
+    try:
+        state = auth.token_state(_engine(), settings.admin_token or "")
+    except Exception as exc:  # no database yet: the first start issues it
+        return f"admin token: the value of LEDGER_ADMIN_TOKEN (database not readable yet: {type(exc).__name__})"
+    if state in ("active", "unknown"):
+        return "admin token: the value of LEDGER_ADMIN_TOKEN" + (" (issued at the first start)" if state == "unknown"
+                                                                  else "")
+    return (f"LEDGER_ADMIN_TOKEN is {state}: set a new value and restart (the previous one stays refused), or "
+            "create one: .venv/bin/ledger tokens create --role admin")
 
 
 @tokens_app.command("create")
@@ -125,20 +141,38 @@ def tokens_create(
     role: str = typer.Option(..., help="cooperative, auditor or admin"),
     org: Optional[str] = typer.Option(None, help="The CO of a cooperative token, e.g. TC-001."),
     street: Optional[str] = typer.Option(None, help="An auditor's jurisdiction (street), or * for all."),
-    subject: Optional[str] = typer.Option(None, help="Who holds it; recorded as the actor of its events."),
+    expires: Optional[str] = typer.Option(None, help="When it stops working: a date (2027-01-01, midnight UTC) "
+                                                     "or a time with its zone; default never."),
 ) -> None:
-    """Issue a token and print it once (only its hash is stored)."""
+    """Issue a token and print it once (only its hash is stored); the ledger names its subject."""
     from ledger.adapters.sql import tokens as auth
     from ledger.domain.errors import LedgerError
 
     try:
-        issued = auth.issue_token(_engine(), role, org_id=org, street=street, subject=subject)
+        issued = auth.issue_token(_engine(), role, org_id=org, street=street, expires_at=_expiry(expires))
     except LedgerError as exc:
         typer.echo(f"error: {exc.detail}", err=True)
         raise typer.Exit(2) from None
     typer.echo(json.dumps({"token_id": issued.token_id, "subject": issued.subject, "role": issued.role,
-                           "org_id": issued.org_id, "street": issued.street, "token": issued.token},
-                          ensure_ascii=False))
+                           "org_id": issued.org_id, "street": issued.street,
+                           "expires_at": issued.expires_at.isoformat() if issued.expires_at else None,
+                           "token": issued.token}, ensure_ascii=False))
+
+
+def _expiry(text: Optional[str]) -> Optional[datetime]:
+    """--expires as an aware time: a bare date is its midnight in UTC."""
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise typer.BadParameter(f"a date (2027-01-01) or a time with its zone; got {text!r}",
+                                 param_hint="--expires") from None
+    if moment.tzinfo is None:
+        if len(text) > 10:
+            raise typer.BadParameter(f"a time needs its zone (e.g. +08:00); got {text!r}", param_hint="--expires")
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment
 
 
 @tokens_app.command("list")

@@ -63,6 +63,7 @@ def seed_demo(
 def _write(services: Services, county: CountyPlan, profile: str) -> None:
     from rich.progress import (
         BarColumn,
+        MofNCompleteColumn,
         Progress,
         TextColumn,
         TimeElapsedColumn,
@@ -72,15 +73,17 @@ def _write(services: Services, county: CountyPlan, profile: str) -> None:
     from ledger.domain.errors import LedgerError
     from ledger.seed import Tally, write_county
 
-    columns = (TextColumn("{task.description}"), BarColumn(),
-               TextColumn("{task.completed:,.0f}/{task.total:,.0f} events"), TextColumn("{task.fields[rate]}"),
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("COs"),
+               TextColumn("{task.fields[events]}"), TextColumn("{task.fields[rate]}"),
                TimeElapsedColumn(), TimeRemainingColumn())
-    with Progress(*columns) as bar:
-        task = bar.add_task("seeding", total=1, rate="")
+    done: set[str] = set()
+    with Progress(*columns) as bar:  # a fixed total (the plan's COs): the ETA follows from it
+        task = bar.add_task("seeding", total=len(county.cos), events="", rate="")
 
         def progress(org_id: str, tally: Tally, estimate: int) -> None:
-            bar.update(task, description=f"seeding {org_id}", completed=tally.events, total=estimate,
-                       rate=f"{tally.events_per_second:,.0f} events/s")
+            done.add(org_id)
+            bar.update(task, description=f"seeding {org_id}", completed=len(done) - 1,
+                       events=f"{tally.events:,} events", rate=f"{tally.events_per_second:,.0f} events/s")
 
         try:
             tally = write_county(services.appender, county, progress=progress, profile=profile,
@@ -89,7 +92,7 @@ def _write(services: Services, county: CountyPlan, profile: str) -> None:
             notes = "; ".join(getattr(exc, "__notes__", []))
             typer.echo(f"error: the ledger refused a seeded event ({notes}): {exc}", err=True)
             raise typer.Exit(1) from None
-        bar.update(task, description="seeded", completed=tally.events, total=tally.events)
+        bar.update(task, description="seeded", completed=len(county.cos), events=f"{tally.events:,} events")
     assets = f"{tally.asset_fen // 100:,}.{tally.asset_fen % 100:02d}"
     typer.echo(f"COs {tally.cos} · members {tally.members:,} · assets {assets} yuan · "
                f"events {tally.events:,} ({tally.requests:,} appended, the rest derived; {tally.flagged} flagged, "

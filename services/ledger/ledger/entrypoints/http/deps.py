@@ -3,13 +3,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from ledger.adapters.sql.tokens import authenticate
+from ledger.adapters.sql.tokens import TokenRefused, authenticate
 from ledger.application.access import Caller
 from ledger.bootstrap import Services
 from ledger.entrypoints.http import replica
+from ledger.entrypoints.http.auth_rate import FailedAuthentications
+from ledger.entrypoints.http.models.params import OrgIdPath
+from ledger.entrypoints.http.problems import AuthenticationProblem
 
 
 def get_services(request: Request) -> Services:
@@ -18,21 +21,35 @@ def get_services(request: Request) -> Services:
 
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `ledger tokens create` or POST /v1/tokens.")
+_INVALID = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
 
 
 def get_caller(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
-    """The caller behind the bearer token (looked up on the primary); 401 when missing, unknown or revoked."""
+    """The caller behind the bearer token (looked up on the primary): 401 when missing, unknown, revoked or
+    expired; 429 past the failure limit."""
     services: Services = request.app.state.services
+    failures: FailedAuthentications = request.app.state.failed_authentications
+    address = request.client.host if request.client else "unknown"
+    wait = failures.retry_after(address)
+    if wait is not None:
+        raise AuthenticationProblem(429, "auth-rate", f"too many failed authentications from {address}; retry in "
+                                    f"{wait} s", {"Retry-After": str(wait)}, limit_per_minute=failures.per_minute)
     if credentials is None:
-        raise HTTPException(401, "a bearer token is required (Authorization: Bearer <token>)",
-                            headers={"WWW-Authenticate": "Bearer"})
-    caller = authenticate(services.engine, credentials.credentials)
-    if caller is None:
-        raise HTTPException(401, "the bearer token is unknown or revoked",
-                            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        raise AuthenticationProblem(401, "authentication", "a bearer token is required (Authorization: Bearer "
+                                    "<token>)", {"WWW-Authenticate": "Bearer"})
+    try:
+        caller = authenticate(services.engine, credentials.credentials)
+    except TokenRefused as refused:
+        failures.failed(address)
+        if refused.reason == "expired":
+            raise AuthenticationProblem(401, "token-expired", f"the bearer token {refused.token_id} expired at "
+                                        f"{refused.at.isoformat() if refused.at else '?'}; ask an admin for a new "
+                                        "one", _INVALID, token_id=refused.token_id) from None
+        raise AuthenticationProblem(401, "authentication", "the bearer token is unknown or revoked",
+                                    _INVALID) from None
     request.state.caller = caller
     return caller
 
@@ -41,19 +58,15 @@ ServicesDep = Annotated[Services, Depends(get_services)]
 CallerDep = Annotated[Caller, Depends(get_caller)]
 
 
-def get_readable_org(org_id: str, caller: CallerDep, services: ServicesDep) -> dict[str, Any]:
-    """The CO of the path, if the caller may read it: 404 when unknown, 403 when out of the caller's scope."""
-    org = services.reader.organization(org_id)
-    caller.require_read(org_id, org["street"])
-    return org
+def get_readable_org(org_id: OrgIdPath, caller: CallerDep, services: ServicesDep) -> dict[str, Any]:
+    """The CO of the path, if the caller may read it: 403 when out of scope (known or not), 404 when unknown."""
+    return caller.readable_org(org_id, services.reader.organization)
 
 
-def get_audited_org(org_id: str, caller: CallerDep, services: ServicesDep) -> dict[str, Any]:
+def get_audited_org(org_id: OrgIdPath, caller: CallerDep, services: ServicesDep) -> dict[str, Any]:
     """The CO of the path, for an auditor of its street (closing, findings)."""
-    org = services.reader.organization(org_id)
     caller.require_role("auditor")
-    caller.require_read(org_id, org["street"])
-    return org
+    return caller.readable_org(org_id, services.reader.organization)
 
 
 ReadableOrg = Annotated[dict[str, Any], Depends(get_readable_org)]

@@ -10,9 +10,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ledger.adapters.sql.outages import DATABASE_ERRORS, RETRY_AFTER_SECONDS, retryable
 from ledger.domain.errors import LedgerError
+from ledger.entrypoints.http.models.problem import MEDIA_TYPE
 
 PROBLEM_BASE = "https://audit-ledger.local/problems/"
-MEDIA_TYPE = "application/problem+json"
 
 
 def problem(status: int, rule: str, title: str, detail: str, **extra: Any) -> JSONResponse:
@@ -33,6 +33,13 @@ def _ledger_error(request: Request, exc: Exception) -> JSONResponse:
     return answer
 
 
+PARAMETER_RULES = {("path", "period"): "period-format", ("query", "known_at"): "known-at-format",
+                   ("path", "org_id"): "id-format", ("path", "entity_id"): "id-format",
+                   ("path", "finding_id"): "id-format", ("path", "token_id"): "id-format",
+                   ("query", "from"): "date-format", ("query", "to"): "date-format", ("query", "rules"): "rules-version"}
+"""The rule a malformed parameter breaks (any other schema error: request-schema)."""
+
+
 def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [{"loc": ".".join(str(p) for p in e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type")}
@@ -41,18 +48,44 @@ def _validation_error(request: Request, exc: Exception) -> JSONResponse:
                   if len(e.get("loc", ())) > 2 and e["loc"][:2] == ("body", "events") and isinstance(e["loc"][2], int)),
                  None)
     detail = "; ".join(f"{e['loc']}: {e['msg']}" for e in errors[:10])
-    return problem(422, "request-schema", "Invalid request", detail, errors=errors, index=index,
+    rules = {PARAMETER_RULES.get(tuple(e.get("loc", ()))[:2], "request-schema") for e in exc.errors()}
+    rule = rules.pop() if len(rules) == 1 else "request-schema"
+    return problem(422, rule, "Invalid request", detail, errors=errors, index=index,
                    instance=str(request.url.path))
+
+
+class AuthenticationProblem(StarletteHTTPException):
+    """A 401 or 429 naming its rule (authentication, token-expired, auth-rate) and values."""
+
+    def __init__(self, status: int, rule: str, detail: str, headers: dict[str, str], **values: Any) -> None:
+        super().__init__(status, detail, headers=headers)
+        self.rule = rule
+        self.values = values
 
 
 def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    rule = {401: "authentication", 404: "route-exists", 405: "method-allowed", 413: "body-size"}.get(
-        exc.status_code, "http")
-    response = problem(exc.status_code, rule, _title(exc.status_code), str(exc.detail), instance=str(request.url.path))
+    rule = getattr(exc, "rule", None) or {401: "authentication", 404: "route-exists", 405: "method-allowed",
+                                          413: "body-size"}.get(exc.status_code, "http")
+    response = problem(exc.status_code, rule, _title(exc.status_code), str(exc.detail),
+                       values=_jsonable(getattr(exc, "values", {})) or None, instance=str(request.url.path))
     if exc.headers:
         response.headers.update(exc.headers)
+    if exc.status_code == 405:
+        response.headers["Allow"] = ", ".join(_allowed_methods(request))
     return response
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (Starlette names only the first route's)."""
+    from starlette.routing import Match
+
+    methods: set[str] = set()
+    for route in request.app.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
 
 
 def _title(status: int) -> str:

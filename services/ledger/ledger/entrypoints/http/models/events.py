@@ -1,17 +1,29 @@
 """Request and response bodies of the HTTP API (one model per resource and direction)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer
 
 from ledger.contracts.base import EntityId, IsoDate
 from ledger.contracts.organization import MajorMatterPolicy
+from ledger.contracts.text import TEXT_PATTERN
+from ledger.entrypoints.http.models.params import ORG_ID_PATTERN
 
 StrictDate = IsoDate
-OrgId = Annotated[str, Field(pattern=r"^[A-Z0-9][A-Z0-9-]{1,31}$", examples=["TC-001"],
-                             description="The CO's id, e.g. TC-001.")]
+
+
+def _utc_text(moment: datetime) -> str:
+    """A time in UTC with its offset written +00:00 (SQLite gives stored times back without a zone)."""
+    aware = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return aware.isoformat()
+
+
+UtcTime = Annotated[datetime, PlainSerializer(_utc_text, return_type=str)]
+"""A time as the API shows it: UTC, always with +00:00."""
+OrgId = Annotated[str, Field(pattern=ORG_ID_PATTERN, examples=["TC-001"], description="The CO's id, e.g. TC-001.")]
+Street = Annotated[str, Field(min_length=1, max_length=200, pattern=TEXT_PATTERN, examples=["城关街道"])]
 
 
 class Closed(BaseModel):
@@ -87,8 +99,8 @@ class OrgIn(Closed):
     """Register a CO."""
 
     org_id: OrgId
-    name: str = Field(min_length=1, max_length=200, examples=["城关街道东关社区股份经济合作社"])
-    street: str = Field(min_length=1, max_length=200, examples=["城关街道"])
+    name: str = Field(min_length=1, max_length=200, pattern=TEXT_PATTERN, examples=["城关街道东关社区股份经济合作社"])
+    street: Street
     qualification_cutoff: StrictDate
     policy: MajorMatterPolicy = Field(default_factory=MajorMatterPolicy)
 
@@ -109,10 +121,13 @@ class EntityOut(BaseModel):
 
 
 class TokenIn(Closed):
+    """A token to issue; the ledger names its subject (the actor recorded on its events)."""
+
     role: Literal["cooperative", "auditor", "admin"]
-    org_id: str | None = None
-    street: str | None = None
-    subject: str | None = Field(default=None, max_length=128)
+    org_id: OrgId | None = Field(default=None, description="A cooperative token's CO.")
+    street: Street | None = Field(default=None, description="An auditor token's street, or * for every street.")
+    expires_at: AwareDatetime | None = Field(default=None, description="When it stops working (with a zone); "
+                                             "default never.", examples=["2027-01-01T00:00:00+08:00"])
 
 
 class TokenOut(BaseModel):
@@ -121,6 +136,7 @@ class TokenOut(BaseModel):
     role: str
     org_id: str | None
     street: str | None
-    created_at: datetime | None = None
-    revoked_at: datetime | None = None
+    created_at: UtcTime | None = None
+    expires_at: UtcTime | None = None
+    revoked_at: UtcTime | None = None
     token: str | None = Field(default=None, description="The secret: shown once, at creation.")

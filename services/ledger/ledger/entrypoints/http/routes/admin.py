@@ -10,6 +10,10 @@ from ledger.adapters.sql.failover import last_position_or_none, probe_replica
 from ledger.adapters.sql.outages import RETRY_AFTER_SECONDS
 from ledger.entrypoints.http.deps import CallerDep, ServicesDep
 from ledger.entrypoints.http.models.events import TokenIn, TokenOut
+from ledger.entrypoints.http.models.params import TokenIdPath
+from ledger.entrypoints.http.models.problem import AUTHENTICATED, WITH_BODY, problem_responses
+
+UNAVAILABLE = problem_responses(503)
 
 router = APIRouter()
 
@@ -20,7 +24,7 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", tags=["health"])
+@router.get("/readyz", tags=["health"], responses=UNAVAILABLE)
 def readyz(services: ServicesDep, response: Response) -> dict[str, Any]:
     """Ready when the database answers and the in-process projector (if any) is not failing; 503 + Retry-After if not.
 
@@ -59,26 +63,29 @@ def replica_status(services: ServicesDep) -> dict[str, Any]:
             "lag_seconds": state.replay_lag_s}
 
 
-@router.post("/v1/tokens", status_code=status.HTTP_201_CREATED, response_model=TokenOut, tags=["tokens"])
+@router.post("/v1/tokens", status_code=status.HTTP_201_CREATED, response_model=TokenOut, tags=["tokens"],
+             responses=problem_responses(*AUTHENTICATED, *WITH_BODY, 404))
 def create_token(body: TokenIn, caller: CallerDep, services: ServicesDep) -> TokenOut:
     """Issue a token (admin); the secret is in this response only."""
     caller.require_role("admin")
     if body.org_id:
         services.reader.organization(body.org_id)
-    issued = auth.issue_token(services.engine, body.role, org_id=body.org_id, street=body.street, subject=body.subject)
+    issued = auth.issue_token(services.engine, body.role, org_id=body.org_id, street=body.street,
+                              expires_at=body.expires_at)
     return TokenOut(token_id=issued.token_id, subject=issued.subject, role=issued.role, org_id=issued.org_id,
-                    street=issued.street, token=issued.token)
+                    street=issued.street, expires_at=issued.expires_at, token=issued.token)
 
 
-@router.get("/v1/tokens", response_model=list[TokenOut], tags=["tokens"])
+@router.get("/v1/tokens", response_model=list[TokenOut], tags=["tokens"], responses=problem_responses(*AUTHENTICATED))
 def list_tokens(caller: CallerDep, services: ServicesDep) -> list[TokenOut]:
     """Every token, without secrets (admin)."""
     caller.require_role("admin")
     return [TokenOut.model_validate(row) for row in auth.list_tokens(services.engine)]
 
 
-@router.delete("/v1/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["tokens"])
-def revoke_token(token_id: str, caller: CallerDep, services: ServicesDep) -> Response:
+@router.delete("/v1/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["tokens"],
+               responses=problem_responses(*AUTHENTICATED, 404, 422))
+def revoke_token(token_id: TokenIdPath, caller: CallerDep, services: ServicesDep) -> Response:
     """Revoke a token (admin); it stops working at once."""
     caller.require_role("admin")
     auth.revoke_token(services.engine, token_id)

@@ -16,18 +16,20 @@ from ledger.entrypoints.http.models.audit import (
     RectificationIn,
 )
 from ledger.entrypoints.http.models.events import AppendOut
+from ledger.entrypoints.http.models.params import EntityIdPath, KnownAt, OrgIdPath, PeriodPath
+from ledger.entrypoints.http.models.problem import AUTHENTICATED, WITH_BODY, problem_responses
 from projections.audit_views import VIEW_OF_PERIOD, parse_period
 from projections.views.rules import rules_of
 
 router = APIRouter(prefix="/v1/orgs/{org_id}", tags=["audit"])
 
-KnownAt = Annotated[str | None, Query(description="Log position or ISO time; default now.")]
-RulesAsked = Annotated[str | None, Query(description="Books rules version of the answer as known (1 or 2); "
-                                         "default the current one. The closed view keeps its own.")]
+ACT = problem_responses(*AUTHENTICATED, *WITH_BODY, 404, 409)
+RulesAsked = Annotated[str | None, Query(pattern=r"^[0-9]{1,3}$", description="Books rules version of the answer as known "
+                                         "(1 or 2); default the current one. The closed view keeps its own.")]
 
 
-@router.get("/audit/{period}", response_model=PeriodViewOut)
-def audit_view(org_id: str, period: str, org: ReadableOrg, services: ServicesDep,
+@router.get("/audit/{period}", response_model=PeriodViewOut, responses=problem_responses(*AUTHENTICATED, 404, 422))
+def audit_view(org_id: OrgIdPath, period: PeriodPath, org: ReadableOrg, services: ServicesDep,
                known_at: KnownAt = None, rules: RulesAsked = None) -> PeriodViewOut:
     """The period's audit view (month: regular, quarter: special, year: year-end) as known at a point."""
     views, asked = services.views, parse_period(period)
@@ -47,8 +49,8 @@ def audit_view(org_id: str, period: str, org: ReadableOrg, services: ServicesDep
     return PeriodViewOut.model_validate(result)
 
 
-@router.post("/audit/{period}/close", status_code=status.HTTP_201_CREATED, response_model=CloseOut)
-def close_period(org_id: str, period: str, body: CloseIn, org: AuditedOrg, caller: CallerDep,
+@router.post("/audit/{period}/close", status_code=status.HTTP_201_CREATED, response_model=CloseOut, responses=ACT)
+def close_period(org_id: OrgIdPath, period: PeriodPath, body: CloseIn, org: AuditedOrg, caller: CallerDep,
                  services: ServicesDep) -> CloseOut:
     """Close a period (auditor): store the view's hash, its log position and a signed checkpoint."""
     asked = parse_period(period)
@@ -58,8 +60,8 @@ def close_period(org_id: str, period: str, body: CloseIn, org: AuditedOrg, calle
                                     "receipt": closed.receipt})
 
 
-@router.post("/findings", status_code=status.HTTP_201_CREATED, response_model=AppendOut)
-def record_finding(org_id: str, body: FindingIn, org: AuditedOrg, caller: CallerDep,
+@router.post("/findings", status_code=status.HTTP_201_CREATED, response_model=AppendOut, responses=ACT)
+def record_finding(org_id: OrgIdPath, body: FindingIn, org: AuditedOrg, caller: CallerDep,
                    services: ServicesDep) -> AppendOut:
     """Record an audit finding (auditor)."""
     data = body.model_dump(exclude={"finding_id", "recorded_on"})
@@ -67,8 +69,9 @@ def record_finding(org_id: str, body: FindingIn, org: AuditedOrg, caller: Caller
         services.appender, org_id, caller.subject, body.finding_id, body.recorded_on or _today(), data))
 
 
-@router.post("/findings/{finding_id}/rectification", status_code=status.HTTP_201_CREATED, response_model=AppendOut)
-def record_rectification(org_id: str, finding_id: str, body: RectificationIn, org: AuditedOrg, caller: CallerDep,
+@router.post("/findings/{finding_id}/rectification", status_code=status.HTTP_201_CREATED, response_model=AppendOut,
+             responses=ACT)
+def record_rectification(org_id: OrgIdPath, finding_id: EntityIdPath, body: RectificationIn, org: AuditedOrg, caller: CallerDep,
                          services: ServicesDep) -> AppendOut:
     """Record the CO's rectification of a finding (auditor)."""
     data = body.model_dump(exclude={"recorded_on"}, exclude_none=True)

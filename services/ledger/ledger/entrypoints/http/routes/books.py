@@ -4,37 +4,44 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Path, Query, status
 
 from ledger.application.books_closing import close_books
 from ledger.contracts.base import DateFormatError, iso_date_only
+from ledger.contracts.text import DATE_PATTERN
 from ledger.domain.chart import CHART
 from ledger.domain.errors import NotFound, RuleViolation
 from ledger.entrypoints.http.deps import CallerDep, ReadableOrg, ServicesDep
 from ledger.entrypoints.http.models.books import AccountBookOut, ClosingOut
+from ledger.entrypoints.http.models.params import KnownAt, OrgIdPath, PeriodPath
+from ledger.entrypoints.http.models.problem import AUTHENTICATED, problem_responses
 from projections.audit_views import parse_period
 
 router = APIRouter(prefix="/v1/orgs/{org_id}/books", tags=["books"])
 
-DateQuery = Annotated[str | None, Query(description="YYYY-MM-DD (ASCII digits).")]
+DateQuery = Annotated[str | None, Query(pattern=DATE_PATTERN, description="YYYY-MM-DD (ASCII digits), in "
+                                        "1949-10-01..2199-12-31.")]
+AccountCode = Annotated[str, Path(pattern=r"^[0-9]{3}$", description="An account of the 2023 chart, e.g. 501.")]
+RulesQuery = Annotated[str | None, Query(pattern=r"^[0-9]{1,3}$", description="Books rules version (1 or 2).")]
 
 
-@router.post("/{period}/closing", status_code=status.HTTP_201_CREATED, response_model=ClosingOut)
-def post_closing(org_id: str, period: str, caller: CallerDep, services: ServicesDep) -> ClosingOut:
+@router.post("/{period}/closing", status_code=status.HTTP_201_CREATED, response_model=ClosingOut,
+             responses=problem_responses(*AUTHENTICATED, 404, 409, 422))
+def post_closing(org_id: OrgIdPath, period: PeriodPath, caller: CallerDep, services: ServicesDep) -> ClosingOut:
     """Close a month or year (bookkeeper): 5xx to 321, at year end 321 to 322, computed from the books."""
-    services.reader.organization(org_id)
     caller.require_append(org_id)
+    services.reader.organization(org_id)
     closed = close_books(services.appender, services.views, org_id, caller.subject, parse_period(period), _today())
     return ClosingOut.model_validate({"voucher_id": closed.voucher_id, **closed.data, "receipt": closed.receipt})
 
 
-@router.get("/accounts/{code}", response_model=AccountBookOut)
-def account_ledger(org_id: str, code: str, org: ReadableOrg, services: ServicesDep,
-                   from_: Annotated[str | None, Query(alias="from", description="First day (YYYY-MM-DD); default "
-                                                      "January 1 of the last day's year.")] = None,
+@router.get("/accounts/{code}", response_model=AccountBookOut, responses=problem_responses(*AUTHENTICATED, 404, 422))
+def account_ledger(org_id: OrgIdPath, code: AccountCode, org: ReadableOrg, services: ServicesDep,
+                   from_: Annotated[str | None, Query(alias="from", pattern=DATE_PATTERN, description="First day "
+                                                      "(YYYY-MM-DD); default January 1 of the last day's year.")] = None,
                    to: DateQuery = None,
-                   known_at: Annotated[str | None, Query(description="Log position or ISO time; default now.")] = None,
-                   rules: Annotated[str | None, Query(description="Books rules version (1 or 2).")] = None,
+                   known_at: KnownAt = None,
+                   rules: RulesQuery = None,
                    ) -> AccountBookOut:
     """The per-account ledger (明细账): opening balance, every line with its running balance, closing balance."""
     if code not in CHART:

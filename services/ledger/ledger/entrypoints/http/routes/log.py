@@ -12,9 +12,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse
 
 from ledger.application.dossier import build_dossier
-from ledger.contracts.base import AsciiInt
 from ledger.domain.errors import NotFound
 from ledger.entrypoints.http.deps import ReadableOrg, ServicesDep
+from ledger.entrypoints.http.models.params import EntityIdPath, FirstSize, LeafIndex, OrgIdPath, TreeSize
+from ledger.entrypoints.http.models.problem import AUTHENTICATED, problem_responses
 from ledger.entrypoints.http.models.log import (
     CheckpointOut,
     ConsistencyOut,
@@ -27,10 +28,10 @@ from ledger.log.proofs import MissingCheckpoint
 
 router = APIRouter(tags=["log"])
 
-TEXT = {200: {"content": {"text/plain": {}}}}
+TEXT = {200: {"content": {"text/plain": {"schema": {"type": "string"}}}}}
+READ = problem_responses(*AUTHENTICATED, 404, 422)
 Format = Annotated[Literal["text", "json"] | None, Query(description="text (default) or json; or send "
                                                                      "Accept: application/json.")]
-TreeSize = Annotated[AsciiInt | None, Query(ge=1, description="Default: the latest checkpoint's size.")]
 
 
 def _wants_json(request: Request, format: str | None) -> bool:
@@ -39,7 +40,7 @@ def _wants_json(request: Request, format: str | None) -> bool:
     return "application/json" in request.headers.get("accept", "")
 
 
-@router.get("/v1/log/key", response_model=KeyOut, responses=TEXT)
+@router.get("/v1/log/key", response_model=KeyOut, responses={**TEXT, **problem_responses(422)})
 def log_key(request: Request, services: ServicesDep, format: Format = None) -> KeyOut | PlainTextResponse:
     """The ledger's checkpoint verifier key (C2SP vkey); public, no token needed."""
     signer = services.signer
@@ -49,8 +50,8 @@ def log_key(request: Request, services: ServicesDep, format: Format = None) -> K
                   origin_prefix=services.settings.log_origin + "/")
 
 
-@router.get("/v1/orgs/{org_id}/log/checkpoint", response_model=CheckpointOut, responses=TEXT)
-def checkpoint(org_id: str, request: Request, org: ReadableOrg, services: ServicesDep,
+@router.get("/v1/orgs/{org_id}/log/checkpoint", response_model=CheckpointOut, responses={**TEXT, **READ})
+def checkpoint(org_id: OrgIdPath, request: Request, org: ReadableOrg, services: ServicesDep,
                tree_size: TreeSize = None, format: Format = None) -> CheckpointOut | PlainTextResponse:
     """The CO log's latest signed checkpoint (or the one issued at tree_size), a C2SP signed note."""
     size, note = services.proofs.checkpoint(org_id, tree_size)
@@ -61,8 +62,8 @@ def checkpoint(org_id: str, request: Request, org: ReadableOrg, services: Servic
                          timestamp=parsed.timestamp, checkpoint=note)
 
 
-@router.get("/v1/orgs/{org_id}/log/proofs/inclusion", response_model=InclusionOut, responses=TEXT)
-def inclusion(org_id: str, org: ReadableOrg, services: ServicesDep, leaf_index: Annotated[AsciiInt, Query(ge=0)],
+@router.get("/v1/orgs/{org_id}/log/proofs/inclusion", response_model=InclusionOut, responses={**TEXT, **READ})
+def inclusion(org_id: OrgIdPath, org: ReadableOrg, services: ServicesDep, leaf_index: LeafIndex,
               tree_size: TreeSize = None,
               format: Annotated[Literal["json", "tlog-proof"], Query()] = "json") -> InclusionOut | PlainTextResponse:
     """Inclusion proof of the leaf at leaf_index in the tree of tree_size (RFC 9162; or C2SP tlog-proof)."""
@@ -81,8 +82,8 @@ def inclusion(org_id: str, org: ReadableOrg, services: ServicesDep, leaf_index: 
                         root_hash=proof.root.hex(), checkpoint=proof.checkpoint, record=leaf.record.as_dict())
 
 
-@router.get("/v1/orgs/{org_id}/log/proofs/consistency", response_model=ConsistencyOut)
-def consistency(org_id: str, org: ReadableOrg, services: ServicesDep, first: Annotated[AsciiInt, Query(ge=1)],
+@router.get("/v1/orgs/{org_id}/log/proofs/consistency", response_model=ConsistencyOut, responses=READ)
+def consistency(org_id: OrgIdPath, org: ReadableOrg, services: ServicesDep, first: FirstSize,
                 second: TreeSize = None) -> ConsistencyOut:
     """Consistency proof: the tree of size first is a prefix of the tree of size second (RFC 9162)."""
     proof = services.proofs.consistency(org_id, first, second)
@@ -91,8 +92,9 @@ def consistency(org_id: str, org: ReadableOrg, services: ServicesDep, first: Ann
                           first_checkpoint=proof.first_checkpoint, second_checkpoint=proof.second_checkpoint)
 
 
-@router.get("/v1/orgs/{org_id}/entities/{entity_id}/dossier", response_model=DossierOut, tags=["log", "entities"])
-def dossier(org_id: str, entity_id: str, org: ReadableOrg, services: ServicesDep) -> DossierOut:
+@router.get("/v1/orgs/{org_id}/entities/{entity_id}/dossier", response_model=DossierOut, tags=["log", "entities"],
+            responses=READ)
+def dossier(org_id: OrgIdPath, entity_id: EntityIdPath, org: ReadableOrg, services: ServicesDep) -> DossierOut:
     """The dispute dossier: the entity's events and what it cites, transitively, with proofs (verify offline)."""
     proofs = services.proofs
     return DossierOut.model_validate(build_dossier(proofs, org_id, entity_id, services.signer.vkey))

@@ -6,11 +6,13 @@ from fastapi import APIRouter, status
 from ledger.application.append import EventRequest
 from ledger.entrypoints.http.deps import CallerDep, ServicesDep
 from ledger.entrypoints.http.models.events import OrgIn, OrgOut
+from ledger.entrypoints.http.models.problem import AUTHENTICATED, WITH_BODY, problem_responses
 
 router = APIRouter(prefix="/v1/orgs", tags=["organizations"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=OrgOut)
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=OrgOut,
+             responses=problem_responses(*AUTHENTICATED, *WITH_BODY, 409))
 def register_org(body: OrgIn, caller: CallerDep, services: ServicesDep) -> OrgOut:
     """Register a CO (admin): appends its OrganizationRegistered event."""
     caller.require_role("admin")
@@ -20,7 +22,7 @@ def register_org(body: OrgIn, caller: CallerDep, services: ServicesDep) -> OrgOu
     return OrgOut(org_id=body.org_id, name=body.name, street=body.street, position=outcome.positions[0])
 
 
-@router.get("", response_model=list[OrgOut])
+@router.get("", response_model=list[OrgOut], responses=problem_responses(*AUTHENTICATED))
 def list_orgs(caller: CallerDep, services: ServicesDep) -> list[OrgOut]:
     """The COs the caller may read."""
     return [OrgOut(**row) for row in services.reader.organizations() if caller.may_read(row["org_id"], row["street"])]

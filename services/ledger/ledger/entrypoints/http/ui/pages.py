@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from ledger.adapters.sql.tokens import authenticate
+from ledger.adapters.sql.tokens import caller_or_none
 from ledger.application.access import Caller
 from ledger.entrypoints.http.problems import problem
 from ledger.entrypoints.http.ui import labels
@@ -82,7 +82,7 @@ def get_page(request: Request) -> Page:
     """The signed-in page context; SignInRequired (a redirect) without a live session."""
     bench = workbench_of(request)
     session = bench.codec.open(request.cookies.get(SESSION_COOKIE))
-    caller = authenticate(bench.services.engine, session.token) if session else None
+    caller = caller_or_none(bench.services.engine, session.token) if session else None
     if session is None or caller is None:
         raise SignInRequired()
     request.state.caller = caller

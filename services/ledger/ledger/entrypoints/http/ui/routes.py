@@ -11,7 +11,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ledger.adapters.sql.tokens import authenticate
+from ledger.adapters.sql.tokens import caller_or_none
 from ledger.application import auditing
 from ledger.application.dossier import build_dossier
 from ledger.domain.audit import disclosure_entity_id
@@ -60,7 +60,7 @@ async def login(request: Request) -> Response:
         from ledger.entrypoints.http.ui.pages import csrf_refused
         return csrf_refused(request, Exception())
     token = str(form.get("token") or "").strip()
-    if not token or authenticate(bench.services.engine, token) is None:
+    if not token or caller_or_none(bench.services.engine, token) is None:
         return login_form(request, error="token_refused")
     sealed, _ = bench.codec.seal(token)
     response = RedirectResponse("/ui/", status_code=303)
