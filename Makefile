@@ -36,7 +36,7 @@ screenshots: install  ## the browser tests, writing their 1366x768 screenshots t
 test-ha: install  ## the failover test alone (needs pg_autoctl: apt-get install postgresql-15-auto-failover)
 	$(BIN)/python -m pytest -q -s tests/ha
 
-ha-measure: install  ## kill the primary 3 times under writers; bench-results/ha-failover*.json (docs/operations.md)
+ha-measure: install  ## kill the primary 3 times under writers; bench-results/ha-failover*.json (docs/high-availability.md)
 	$(BIN)/python -m tests.ha.measure --rounds 3 --require-standby
 
 bench: install  ## benchmark on PostgreSQL (127.0.0.1:5432): writes BENCHMARKS.md and bench-results/ (<= 30 min)
