@@ -18,7 +18,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from schemathesis.config import SchemathesisConfig
 
-from ledger.bootstrap import build_services
+from ledger.bootstrap import build_services, migrate
 from ledger.entrypoints.http.app import create_app
 from ledger.settings import Settings
 from tests.conftest import ADMIN_TOKEN
@@ -33,6 +33,7 @@ def build_ledger(folder: Path) -> tuple[FastAPI, dict[str, str], Any]:
     """A ledger with one CO (TC-001) and an event, and a token of each role; failures never rate-limited here."""
     settings = Settings(database_url=f"sqlite:///{folder / 'ledger.db'}", admin_token=ADMIN_TOKEN,
                         key_file=folder / "log.key", max_body_bytes=256 * 1024, auth_failures_per_minute=10**9)
+    migrate(settings)
     services = build_services(settings)
     app = create_app(settings, services=services)
     admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
