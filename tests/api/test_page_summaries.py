@@ -3,6 +3,7 @@ the computed ones, a first visit after ``warm`` computes nothing, and a row of a
 never served once the CO's log has moved."""
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -43,3 +44,24 @@ def test_a_stored_row_of_an_older_prefix_is_not_served_after_the_log_moves(api: 
     after = {r["org_id"]: r for r in Workbench(api.services).dashboard(orgs, 2024)}
     assert after["TC-001"]["income"] == before["TC-001"]["income"] + 700
     assert after["TC-002"] == before["TC-002"]
+
+
+def test_the_year_page_charts_each_months_income_and_expense_from_the_month_views(api: Api) -> None:
+    from ledger.domain.periods import Period
+    from tests.api.workbench_support import sign_in
+    from tests.api.test_workbench import fresh_client
+
+    tokens = seed_co(api)
+    workbench = Workbench(api.services)
+    org = api.services.reader.organization("TC-001")
+    months = workbench.months(org, 2024)
+    position = api.services.views.resolve_known_at(None)
+    assert [m["period"] for m in months] == [f"2024-{m:02d}" for m in range(1, 13)]
+    for m, row in enumerate(months, start=1):
+        totals = api.services.views.view("TC-001", Period(2024, "month", m), position).body["income_expense"]["totals"]
+        assert (row["income"], row["expense"]) == (Decimal(totals["income"]), Decimal(totals["expense"]))
+    assert (months[3]["income"], months[4]["income"], months[0]["income"]) == (1500, 800, 0)
+    html = sign_in(fresh_client(api), tokens["auditor"]).get("/ui/orgs/TC-001/periods/2024").text
+    chart = html[html.index('aria-label="各月收支"'):]
+    chart = chart[:chart.index("</svg>")]
+    assert "2024-04: 1,500.00" in chart and "2024-05: 800.00" in chart and chart.count("<rect") == 2 + 24

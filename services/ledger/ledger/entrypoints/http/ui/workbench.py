@@ -116,6 +116,8 @@ class Workbench:
             year = years[0]
         self.dashboard(orgs, year)
         self.worklist(orgs, year)
+        for org in orgs:
+            self.months(org, year)
         return len(orgs)
 
     def forget(self) -> None:
@@ -189,6 +191,17 @@ class Workbench:
         first, last = f"{year}-01-01", f"{year}-12-31"
         return [r for r in self.services.reader.records(org_ids=[org_id], flagged=True, limit=100_000)
                 if first <= r.effective_date <= last]
+
+    # the year page ---------------------------------------------------------------------------
+    def months(self, org: Row, year: int, position: int | None = None) -> list[Row]:
+        """Income and expense of each month of ``year``: the month views' totals (收支 of 月报), as known
+        at ``position`` (default now); stored per CO prefix like the dashboard's rows."""
+        now = self.position() if position is None else position
+        return self._per_co("months", [org], year, now, lambda org: self._month_rows(org["org_id"], year, now))[0]
+
+    def _month_rows(self, org_id: str, year: int, now: int) -> list[Row]:
+        return [month_totals(Period(year, "month", m), self.view(org_id, Period(year, "month", m), now).body)
+                for m in range(1, 13)]
 
     # worklist --------------------------------------------------------------------------------
     def worklist(self, orgs: list[Row], year: int) -> list[Row]:
@@ -344,6 +357,13 @@ def _work(org: Row, period: Period, kind: str, subject: str | None, amount: Deci
           **extra: Any) -> Row:
     return {"org_id": org["org_id"], "org_name": org["name"], "period": str(period), "kind": kind,
             "subject": subject, "amount": amount, "detail": detail, "when": None, **extra}
+
+
+def month_totals(period: Period, body: Row) -> Row:
+    """A month view's income, expense and net (yuan; zero when the month has none)."""
+    totals = _at(body, "income_expense", "totals") or {}
+    figures = {k: to_yuan(field(totals, k)) for k in ("income", "expense", "net")}
+    return {"period": str(period), **{k: Decimal(0) if v is None else v for k, v in figures.items()}}
 
 
 def summary_version() -> str:
