@@ -32,7 +32,7 @@ from projections.views.common import FINDING_KINDS, concerns
 Row = dict[str, Any]
 CACHE_SIZE = 512
 LATE_LIMIT = 200
-SUMMARY_VERSION = 1
+SUMMARY_VERSION = 2
 """Bumped whenever a dashboard or worklist row's content or shape changes (stored rows of another
 version are not read)."""
 log = logging.getLogger(__name__)
@@ -194,14 +194,15 @@ class Workbench:
 
     # the year page ---------------------------------------------------------------------------
     def months(self, org: Row, year: int, position: int | None = None) -> list[Row]:
-        """Income and expense of each month of ``year``: the month views' totals (收支 of 月报), as known
-        at ``position`` (default now); stored per CO prefix like the dashboard's rows."""
+        """Income and expense of each month of ``year``: the month views' totals (收支 of 月报, computed at
+        once from the year's facts), as known at ``position`` (default now); stored per CO prefix like the
+        dashboard's rows."""
         now = self.position() if position is None else position
         return self._per_co("months", [org], year, now, lambda org: self._month_rows(org["org_id"], year, now))[0]
 
     def _month_rows(self, org_id: str, year: int, now: int) -> list[Row]:
-        return [month_totals(Period(year, "month", m), self.view(org_id, Period(year, "month", m), now).body)
-                for m in range(1, 13)]
+        return [month_totals(Period.parse(m["period"]), {"income_expense": {"totals": m}})
+                for m in self.services.views.months(org_id, year, now)]
 
     # worklist --------------------------------------------------------------------------------
     def worklist(self, orgs: list[Row], year: int) -> list[Row]:
