@@ -62,6 +62,8 @@ def test_the_auditors_day(page: Any, live: Live) -> None:
     shot(page, "09-replay")
 
     page.goto(f"{live.url}/ui/orgs/{ORG}/periods/2024")
+    months_chart = page.locator("svg[aria-label='各月收支']")
+    assert months_chart.count() == 1 and "2024-04: 1,500.00" in months_chart.inner_html()
     view_hash = page.locator("#view-hash").inner_text()
     with page.expect_download() as download:
         page.click("#download-workbook")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 from fastapi.testclient import TestClient
@@ -48,12 +48,17 @@ def cutoff() -> EventRequest:
 
 def change_stored_threshold(services: Services, position: int, threshold_fen: int) -> None:
     """As the database owner: drop the trigger, rewrite the event's state, restore the trigger."""
+    rewrite_stored_event(services, position, lambda data: data["policy"].update(threshold=threshold_fen))
+
+
+def rewrite_stored_event(services: Services, position: int, edit: Callable[[dict[str, Any]], Any]) -> None:
+    """As the database owner: drop the trigger, ``edit`` the stored event's data in place, restore the trigger."""
     events, transcoder = events_table(services.store), services.store.mapper.transcoder
     postgres = services.engine.dialect.name == "postgresql"
     with services.engine.begin() as conn:
         state = conn.execute(select(events.c.state).where(events.c.id == position)).scalar_one()
         decoded: dict[str, Any] = transcoder.decode(bytes(state))
-        decoded["data"]["policy"]["threshold"] = threshold_fen
+        edit(decoded["data"])
         conn.execute(text("DROP TRIGGER ledger_events_append_only ON ledger_events" if postgres
                           else "DROP TRIGGER ledger_events_no_update"))
         conn.execute(update(events).where(events.c.id == position).values(state=transcoder.encode(decoded)))

@@ -53,3 +53,14 @@ def test_a_chart_is_inline_svg_with_escaped_labels_and_its_amounts() -> None:
                    "各组织"))
     assert svg.startswith("<svg") and "<b>" not in svg and "&lt;b&gt;" in svg
     assert "2,600.00" in svg and "-480.00" in svg and "http" not in svg.replace("http://www.w3.org/2000/svg", "")
+
+
+def test_a_months_income_and_expense_come_from_its_view_totals() -> None:
+    from ledger.domain.periods import Period
+    from ledger.entrypoints.http.ui.workbench import month_totals
+
+    body = {"income_expense": {"totals": {"income": "44077.00", "expense": "10190.00", "net": "33887.00"}}}
+    assert month_totals(Period(2024, "month", 3), body) == {
+        "period": "2024-03", "income": Decimal("44077.00"), "expense": Decimal("10190.00"), "net": Decimal("33887.00")}
+    assert month_totals(Period(2024, "month", 4), {"income_expense": {}}) == {
+        "period": "2024-04", "income": Decimal(0), "expense": Decimal(0), "net": Decimal(0)}

@@ -125,6 +125,16 @@ class AuditViews:
         return {"behind_positions": behind["positions"], "behind_seconds": behind["seconds"],
                 "tracked_position": behind["tracked_position"]}
 
+    def months(self, org_id: str, year: int, position: int) -> list[dict[str, Any]]:
+        """Each month's income and expense totals (fen) of ``year`` as known at ``position`` under the
+        current rules: the monthly views' ``income_expense.totals``, read from the year's facts at once."""
+        from projections.views.monthly import months_income_expense  # the pure function
+
+        known_at = self.co_prefix(org_id, position)
+        with cyclic_gc_paused():
+            facts, _ = self.facts(org_id, known_at["position"], Period(year, "year"))
+            return months_income_expense(facts, year, rules_of(None))
+
     def as_closed(self, org_id: str, period: Period, closing: Record, now: Answer) -> dict[str, Any]:
         """The closed view served under the rules it was closed with, and why the view as known now differs.
 

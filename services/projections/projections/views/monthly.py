@@ -71,6 +71,18 @@ def income_expense(postings: Sequence[Posting], start: str, end: str) -> Row:
             "totals": {"income_fen": income, "expense_fen": expense, "net_fen": income - expense}}
 
 
+def months_income_expense(facts: Sequence[Fact], year: int, rules: Rules = RULES[LEGACY]) -> list[Row]:
+    """Each month's ``income_expense`` totals of ``year`` from the year's facts (its yearly selection or all
+    of them) in one pass: the month views' totals, since a month's lines are the postings dated in it."""
+    postings = journal(facts, rules.red_ink)
+    months = []
+    for month in range(1, 13):
+        period = Period(year, "month", month)
+        months.append({"period": str(period),
+                       **income_expense(postings, period.start.isoformat(), period.end.isoformat())["totals"]})
+    return months
+
+
 def vouchers(facts: Sequence[Fact], postings: Sequence[Posting], start: str, end: str) -> list[Row]:
     """The vouchers dated in the month, reversing vouchers included, each with the reversal citing it.
 

@@ -2,9 +2,12 @@
 
 ``install(app, services)`` mounts the pages, their static assets (written here) and the API's
 Swagger UI served from the ``fastapi-offline`` package's files: nothing is fetched from a CDN.
+With ``LEDGER_UI_WARM_SECONDS`` set, a background thread polls the log at that interval and, when it
+has moved, stores the dashboard's and worklist's rows (``Workbench.warm``) before anyone asks.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -30,7 +33,12 @@ def install(app: FastAPI, services: Services) -> None:
     from ledger.entrypoints.http.ui import public
     from ledger.entrypoints.http.ui.routes import router
 
-    app.state.workbench = Workbench(services)
+    app.state.workbench = workbench = Workbench(services)
+    warm_seconds = os.environ.get("LEDGER_UI_WARM_SECONDS")
+    if warm_seconds:
+        stopping = []
+        app.add_event_handler("startup", lambda: stopping.append(workbench.start_warmer(float(warm_seconds))))
+        app.add_event_handler("shutdown", lambda: [stop.set() for stop in stopping])
     app.include_router(router)
     app.include_router(public.router)
     app.mount("/ui/static", StaticFiles(directory=STATIC), name="ui-static")

@@ -182,7 +182,7 @@ def period_page(page: PageDep, org_id: str, period: str, known_at: str | None = 
     findings = [f for f in page.workbench.findings(org_id, upto=position) if concerns(f["period"], asked)]
     tables = [f for f in fill(body) if f.table.id != "findings"]
     return page.render("period.html", org=org, period=asked, body=body, answer=answer, tables=tables,
-                       charts=_charts(page, body), closing=closing, findings=findings, known_at=known_at or "",
+                       charts=_charts(page, body, org), closing=closing, findings=findings, known_at=known_at or "",
                        rules=rules_version(body), today=_today().isoformat(), today_date=_today(),
                        can_close=page.caller.role == "auditor" and closed is None and asked.end < _today(),
                        published=_published(page, org_id, asked))
@@ -193,7 +193,7 @@ def _published(page: PageDep, org_id: str, period: Period) -> bool:
                                                        type="StatementsPublished", limit=1))
 
 
-def _charts(page: PageDep, body: dict[str, Any]) -> list[Any]:
+def _charts(page: PageDep, body: dict[str, Any], org: dict[str, Any]) -> list[Any]:
     charts = []
     kind = body.get("view")
     if kind == "monthly":
@@ -221,6 +221,10 @@ def _charts(page: PageDep, body: dict[str, Any]) -> list[Any]:
         if lines:
             charts.append(bars(labels_, [(page.t("closing"), [to_yuan(field(r, "closing")) for r in lines])],
                                page.t("chart_assets")))
+        months = page.workbench.months(org, int(body["period"]), int(body["known_at"]["position"]))
+        charts.append(bars([m["period"] for m in months], [(page.t("income_month"), [m["income"] for m in months]),
+                                                           (page.t("expense"), [m["expense"] for m in months])],
+                           page.t("chart_income_expense_months")))
     return charts
 
 

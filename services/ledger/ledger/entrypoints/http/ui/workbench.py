@@ -1,14 +1,20 @@
 """What the pages show, gathered from the audit views and the log: the street dashboard, the
 worklist, a CO's calendar and findings, replay differences. No rules and no SQL here: the figures
 are the views' (``projections.audit_views``), read through a cache keyed by the CO's log prefix
-(a view of a given prefix never changes, so a cached answer is the answer)."""
+(a view of a given prefix never changes, so a cached answer is the answer).
+
+The dashboard's and the worklist's per-CO rows are also stored (``projections.store.summaries``),
+keyed the same way: ``warm`` computes them for the newest year off the request path (the
+``LEDGER_UI_WARM_SECONDS`` poller, after the log moves), so a first visit reads them in one query."""
 from __future__ import annotations
 
+import json
+import logging
 from collections import OrderedDict
 from dataclasses import dataclass
 from decimal import Decimal
-from threading import Lock
-from typing import Any
+from threading import Event, Lock, Thread
+from typing import Any, Callable
 
 from ledger.application.access import Caller
 from ledger.bootstrap import Services
@@ -17,13 +23,19 @@ from ledger.entrypoints.http.ui.money import field, to_yuan
 from ledger.entrypoints.http.ui.session import SessionCodec
 from ledger.entrypoints.http.ui.tables import at as _at
 from ledger.log.record import Record
-from projections.audit_views import Answer
+from projections.audit_views import PROJECTION_VERSION, Answer
+from projections.store import summaries
+from projections.views.rules import rules_of
 from projections.selection import ORG_TYPES
 from projections.views.common import FINDING_KINDS, concerns
 
 Row = dict[str, Any]
 CACHE_SIZE = 512
 LATE_LIMIT = 200
+SUMMARY_VERSION = 2
+"""Bumped whenever a dashboard or worklist row's content or shape changes (stored rows of another
+version are not read)."""
+log = logging.getLogger(__name__)
 """The replay page lists at most this many late events (and says when there are more)."""
 
 
@@ -61,19 +73,77 @@ class Workbench:
                 self._cache.popitem(last=False)
         return answer
 
-    def _per_co(self, kind: str, org_id: str, year: int, position: int, make: Any) -> Any:
-        prefix = self.services.views.co_prefix(org_id, position)["position"]
-        key = (kind, org_id, year, prefix)
+    def _per_co(self, kind: str, orgs: list[Row], year: int, position: int,
+                make: Callable[[Row], Any]) -> list[Any]:
+        """``make(org)`` for each CO, from the memory cache, else the stored summaries (one query), else
+        computed (and stored) now: each keyed by the CO's log prefix at ``position``."""
+        keys = [(org["org_id"], self.services.views.co_prefix(org["org_id"], position)["position"]) for org in orgs]
+        values: dict[tuple[str, int], Any] = {}
         with self._lock:
-            if key in self._rows:
-                self._rows.move_to_end(key)
-                return self._rows[key]
-        value = make()
+            for org_id, prefix in keys:
+                key = (kind, org_id, year, prefix)
+                if key in self._rows:
+                    self._rows.move_to_end(key)
+                    values[(org_id, prefix)] = self._rows[key]
+        version = summary_version()
+        missing = [k for k in keys if k not in values]
+        stored = summaries.read(self.services.engine, kind, year, version, missing)
+        for org, key in zip(orgs, keys):
+            if key in values:
+                continue
+            if key in stored:
+                values[key] = loads(stored[key])
+            else:
+                values[key] = make(org)
+                summaries.write(self.services.engine, kind, key[0], year, key[1], version, dumps(values[key]))
+            self._remember((kind, key[0], year, key[1]), values[key])
+        return [values[k] for k in keys]
+
+    def _remember(self, key: tuple[str, str, int, int], value: Any) -> None:
         with self._lock:
             self._rows[key] = value
             while len(self._rows) > 4 * CACHE_SIZE:
                 self._rows.popitem(last=False)
-        return value
+
+    def warm(self, year: int | None = None) -> int:
+        """Compute and store the dashboard and worklist rows of every CO for ``year`` (default the newest
+        year of the log) as the log stands: what a first visit would otherwise compute. The number of COs."""
+        orgs = self.services.reader.organizations()
+        if year is None:
+            years = self.years([o["org_id"] for o in orgs])
+            if not years:
+                return 0
+            year = years[0]
+        self.dashboard(orgs, year)
+        self.worklist(orgs, year)
+        for org in orgs:
+            self.months(org, year)
+        return len(orgs)
+
+    def forget(self) -> None:
+        """Drop the memory caches (as a restart does); the stored summaries stay."""
+        with self._lock:
+            self._cache.clear()
+            self._rows.clear()
+
+    def start_warmer(self, poll_seconds: float) -> Event:
+        """A daemon thread that warms (``warm``) whenever the log has moved; set the returned event to stop it."""
+        stop = Event()
+
+        def loop() -> None:
+            seen = -1
+            while not stop.is_set():
+                try:
+                    now = self.position()
+                    if now != seen:
+                        self.warm()
+                        seen = now
+                except Exception:  # the pages compute what the warmer could not; say so and retry
+                    log.exception("workbench warmer")
+                stop.wait(poll_seconds)
+
+        Thread(target=loop, name="workbench-warmer", daemon=True).start()
+        return stop
 
     # scope -----------------------------------------------------------------------------------
     def orgs_of(self, caller: Caller) -> list[Row]:
@@ -94,8 +164,7 @@ class Workbench:
         exceptions of the year (flags, and reconciliation differences at its end), open findings, last
         closed period."""
         now = self.position()
-        return [self._per_co("dashboard", org["org_id"], year, now, lambda org=org: self._dashboard_row(org, year, now))
-                for org in orgs]
+        return self._per_co("dashboard", orgs, year, now, lambda org: self._dashboard_row(org, year, now))
 
     def _dashboard_row(self, org: Row, year: int, now: int) -> Row:
         org_id = org["org_id"]
@@ -123,14 +192,26 @@ class Workbench:
         return [r for r in self.services.reader.records(org_ids=[org_id], flagged=True, limit=100_000)
                 if first <= r.effective_date <= last]
 
+    # the year page ---------------------------------------------------------------------------
+    def months(self, org: Row, year: int, position: int | None = None) -> list[Row]:
+        """Income and expense of each month of ``year``: the month views' totals (收支 of 月报, computed at
+        once from the year's facts), as known at ``position`` (default now); stored per CO prefix like the
+        dashboard's rows."""
+        now = self.position() if position is None else position
+        return self._per_co("months", [org], year, now, lambda org: self._month_rows(org["org_id"], year, now))[0]
+
+    def _month_rows(self, org_id: str, year: int, now: int) -> list[Row]:
+        return [month_totals(Period.parse(m["period"]), {"income_expense": {"totals": m}})
+                for m in self.services.views.months(org_id, year, now)]
+
     # worklist --------------------------------------------------------------------------------
     def worklist(self, orgs: list[Row], year: int) -> list[Row]:
         """What an auditor chases across the COs and the quarters of ``year``: arrears by age, expiring
         leases, flags (major matters without resolution or filing, below-value leases and disposals),
         unbalanced books and the year not closed; each row names its evidence (entity, period)."""
         now = self.position()
-        return [row for org in orgs for row in
-                self._per_co("worklist", org["org_id"], year, now, lambda org=org: self._work_rows(org, year, now))]
+        return [row for rows in self._per_co("worklist", orgs, year, now, lambda org: self._work_rows(org, year, now))
+                for row in rows]
 
     def _work_rows(self, org: Row, year: int, now: int) -> list[Row]:
         rows: list[Row] = []
@@ -142,11 +223,11 @@ class Workbench:
                 amount = to_yuan(field(lease, "arrears"))
                 if amount:
                     rows.append(_work(org, period, "w_arrears", lease["lease_id"], amount, str(lease.get("lessee")),
-                                      when=("oldest_due", lease.get("oldest_due")),
+                                      when=["oldest_due", lease.get("oldest_due")],
                                       over_180=to_yuan(field(lease, "days_over_180"))))
             for lease in _at(body, "lease_roll", "expiring") or []:
                 rows.append(_work(org, period, "w_expiring", lease["lease_id"], to_yuan(field(lease, "annual_rent")),
-                                  str(lease.get("lessee")), when=("end", lease.get("ends_on"))))
+                                  str(lease.get("lessee")), when=["end", lease.get("ends_on")]))
         for record in self.flags(org_id, year):
             for flag in record.flags:
                 rule = str(flag.get("rule", ""))
@@ -277,6 +358,37 @@ def _work(org: Row, period: Period, kind: str, subject: str | None, amount: Deci
           **extra: Any) -> Row:
     return {"org_id": org["org_id"], "org_name": org["name"], "period": str(period), "kind": kind,
             "subject": subject, "amount": amount, "detail": detail, "when": None, **extra}
+
+
+def month_totals(period: Period, body: Row) -> Row:
+    """A month view's income, expense and net (yuan; zero when the month has none)."""
+    totals = _at(body, "income_expense", "totals") or {}
+    figures = {k: to_yuan(field(totals, k)) for k in ("income", "expense", "net")}
+    return {"period": str(period), **{k: Decimal(0) if v is None else v for k, v in figures.items()}}
+
+
+def summary_version() -> str:
+    """The version of a stored row: the views', the current books rules' and the row's own."""
+    return f"{PROJECTION_VERSION}.{rules_of(None).version}.{SUMMARY_VERSION}"
+
+
+def dumps(value: Any) -> str:
+    """A row as stored: JSON with its amounts (Decimal) tagged, so ``loads`` gives back equal rows."""
+    return json.dumps(value, default=_tag, ensure_ascii=False, sort_keys=True)
+
+
+def loads(text: str) -> Any:
+    return json.loads(text, object_hook=_untag)
+
+
+def _tag(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return {"__decimal__": str(value)}
+    raise TypeError(f"not storable in a page summary: {value!r}")
+
+
+def _untag(obj: dict[str, Any]) -> Any:
+    return Decimal(obj["__decimal__"]) if obj.keys() == {"__decimal__"} else obj
 
 
 def total_assets(sheet: Row) -> Decimal | None:
