@@ -93,3 +93,11 @@ def test_every_response_carries_a_request_id(api: Api, coop: str) -> None:
     assert len(response.headers["X-Request-ID"]) == 32
     echoed = api.request("GET", "/v1/orgs", token=coop, headers={"X-Request-ID": "support-123"})
     assert echoed.headers["X-Request-ID"] == "support-123"
+
+
+def test_an_unknown_query_parameter_is_refused_not_ignored(api: Api) -> None:
+    page = api.request("GET", "/v1/feed?after=0&limt=5")
+    assert page.status_code == 422, page.text
+    assert page.json()["rule"] == "query-parameter"
+    assert page.json()["values"]["unknown"] == ["limt"]
+    assert api.request("GET", "/v1/feed?after=0&limit=5").status_code == 200

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from ledger.bootstrap import Services, build_services
 from ledger.entrypoints.http import problems, replica, ui
 from ledger.entrypoints.http.auth_rate import FailedAuthentications
+from ledger.entrypoints.http.query import refuse_unknown_query
 from ledger.entrypoints.http.middleware import AccessLog, RequestBody
 from ledger.entrypoints.http.models.problem import as_problem_json
 from ledger.entrypoints.http.routes import admin, audit, books, entities, events, log, orgs, workbooks
@@ -22,6 +23,7 @@ def http_app(settings: Settings, services: Services) -> FastAPI:
         version="1",
         description="Event-sourced audit ledger for collective economic organizations (集体经济组织).",
         docs_url=None,  # served by ui.install from local files (no CDN)
+        dependencies=[Depends(refuse_unknown_query)],
     )
     app.state.services = services
     app.state.failed_authentications = FailedAuthentications(settings.auth_failures_per_minute)
