@@ -4,8 +4,12 @@
    every request) from one client, sequentially. Baseline: the same stored rows (originator id,
    version, topic, state) inserted into a table shaped like ``ledger_events`` with one multi-row
    INSERT (psycopg2 ``execute_values``) per 100-row transaction.
-2. Single-event appends from 8 clients at once (threads, one ``httpx.Client`` and one CO each).
-   Baseline: the same rows, one single-row INSERT and commit each, from 8 threads.
+   Peer: the eventsourcing library's own save path (an ``Application`` on the same SQLAlchemy +
+   psycopg2 recorder, ``PERSISTENCE_MODULE=eventsourcing_sqlalchemy``) saving the same request
+   payloads as new aggregates' created events, 100 per ``save`` (one transaction): no rules, no
+   index, no log, no HTTP. The ledger's HTTP path should be at least as fast (issue 15).
+2. Single-event appends from 8 clients at once, and from 32 (threads, one ``httpx.Client`` and one CO
+   each). Baseline: the same rows, one single-row INSERT and commit each, from as many threads.
 
 The events are the demo county's (``ledger.seed``): each run appends fresh COs' histories in their
 order, with money as yuan strings as a bookkeeper would send them.
@@ -32,8 +36,12 @@ from tests.bench.bench_support import (
     percentile,
 )
 
+from eventsourcing.application import Application
+from eventsourcing.domain import Aggregate
+
 BATCH = 100
 CLIENTS = 8
+MANY_CLIENTS = 32
 
 
 def _co_plans(run: int, count: int, prefix: str) -> list[Any]:
@@ -77,12 +85,14 @@ def http_batches(server: Server, run: int, max_events: int, seconds: float) -> d
     plans = _co_plans(run, 4, "BH")
     with httpx.Client(base_url=server.base, timeout=120.0) as client:
         work: list[tuple[str, bytes, str]] = []
+        payloads: list[list[dict[str, Any]]] = []
         for co in plans:
             token = _register(client, co)
             events = _events_of(co)
             for start in range(0, len(events), BATCH):
                 body = json.dumps({"events": events[start:start + BATCH]}, ensure_ascii=False).encode()
                 work.append((co.org_id, body, token))
+                payloads.append(events[start:start + BATCH])
                 if len(work) * BATCH >= max_events:
                     break
             if len(work) * BATCH >= max_events:
@@ -103,7 +113,42 @@ def http_batches(server: Server, run: int, max_events: int, seconds: float) -> d
         seconds_taken = time.perf_counter() - started
     return {"events": len(positions), "seconds": seconds_taken, "events_per_second": len(positions) / seconds_taken,
             "requests": len(latencies), "p50_ms": percentile(latencies, 50) * 1000,
-            "p99_ms": percentile(latencies, 99) * 1000, "positions": positions}
+            "p99_ms": percentile(latencies, 99) * 1000, "positions": positions,
+            "payloads": payloads[:len(latencies)]}
+
+
+class PeerEntry(Aggregate):
+    """One request payload as an aggregate's created event: the library's bare unit of saving."""
+
+    def __init__(self, payload: dict[str, Any]) -> None:
+        self.payload = payload
+
+
+class PeerStore(Application):
+    """The eventsourcing library on its own (table ``benchpeer_events``): the peer of the ledger's save path."""
+
+    name = "BenchPeer"
+
+
+def peer_batches(database: str, payloads: list[list[dict[str, Any]]]) -> dict[str, Any]:
+    """The same payloads through the library's own save path: 100 new aggregates per ``save`` (one transaction)."""
+    from tests.bench.bench_support import url_of
+
+    app = PeerStore(env={"PERSISTENCE_MODULE": "eventsourcing_sqlalchemy", "SQLALCHEMY_URL": url_of(database),
+                         "CREATE_TABLE": "y"})
+    try:
+        events = 0
+        started = time.perf_counter()
+        for batch in payloads:
+            app.save(*[PeerEntry(payload) for payload in batch])
+            events += len(batch)
+        seconds = time.perf_counter() - started
+    finally:
+        engine = app.recorder.datastore.engine  # type: ignore[attr-defined]
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS benchpeer_events")
+        app.close()
+    return {"events": events, "seconds": seconds, "events_per_second": events / seconds}
 
 
 def _stored_rows(database: str, positions: list[int]) -> list[tuple[Any, ...]]:
@@ -146,9 +191,10 @@ def raw_batches(database: str, positions: list[int], run: int) -> dict[str, Any]
 
 # -- 2: single events from 8 clients ---------------------------------------------------------------
 
-def http_concurrent(server: Server, run: int, per_client: int, seconds: float) -> dict[str, Any]:
-    """8 threads, each appending its own CO's events one per request; events/s, p50 and p99."""
-    plans = _co_plans(run, CLIENTS, "CC")
+def http_concurrent(server: Server, run: int, per_client: int, seconds: float,
+                    clients: int = CLIENTS) -> dict[str, Any]:
+    """``clients`` threads, each appending its own CO's events one per request; events/s, p50 and p99."""
+    plans = _co_plans(run, clients, "CC" if clients == CLIENTS else f"C{clients}X")
     with httpx.Client(base_url=server.base, timeout=120.0) as client:
         tokens = [_register(client, co) for co in plans]
     queues = [_events_of(co)[:per_client] for co in plans]
@@ -191,13 +237,13 @@ def http_concurrent(server: Server, run: int, per_client: int, seconds: float) -
             "p99_ms": percentile(every, 99) * 1000, "positions": [p for lane in positions for p in lane]}
 
 
-def raw_concurrent(database: str, positions: list[int], run: int) -> dict[str, Any]:
-    """The same rows, raw: 8 threads, each its own connection, one INSERT and COMMIT per row."""
+def raw_concurrent(database: str, positions: list[int], run: int, clients: int = CLIENTS) -> dict[str, Any]:
+    """The same rows, raw: ``clients`` threads, each its own connection, one INSERT and COMMIT per row."""
     rows = _stored_rows(database, positions)
-    table = f"bench_raw_single_{run}"
+    table = f"bench_raw_single_{clients}_{run}"
     setup = psycopg2.connect(dsn_of(database))
     _raw_table(setup, table)
-    lanes = [rows[i::CLIENTS] for i in range(CLIENTS)]
+    lanes = [rows[i::clients] for i in range(clients)]
     latencies: list[list[float]] = [[] for _ in lanes]
     barrier = threading.Barrier(len(lanes) + 1)
 
@@ -233,39 +279,53 @@ def raw_concurrent(database: str, positions: list[int], run: int) -> dict[str, A
 
 
 def measure(database: str, runs: int, log: Any, max_events: int = 20_000, per_client: int = 250,
-            seconds: float = 60.0) -> dict[str, Any]:
-    """Both measurements, ``runs`` times each, on one scratch database with one server."""
+            seconds: float = 60.0, many_per_client: int = 100, many_seconds: float = 30.0) -> dict[str, Any]:
+    """Every append measurement, ``runs`` times each, on one scratch database with one server."""
     figures = {name: Figure(name, unit) for name, unit in (
         ("http_batch_events_per_second", "events/s"), ("raw_batch_rows_per_second", "rows/s"),
         ("batch_ratio", "x raw"), ("http_batch_request_p50_ms", "ms"), ("http_batch_request_p99_ms", "ms"),
+        ("peer_batch_events_per_second", "events/s"), ("batch_peer_ratio", "x peer"),
         ("http_single_events_per_second", "events/s"), ("http_single_p50_ms", "ms"), ("http_single_p99_ms", "ms"),
         ("raw_single_rows_per_second", "rows/s"), ("raw_single_p50_ms", "ms"), ("raw_single_p99_ms", "ms"),
-        ("single_ratio", "x raw"))}
+        ("single_ratio", "x raw"),
+        ("http_many_events_per_second", "events/s"), ("http_many_p50_ms", "ms"), ("http_many_p99_ms", "ms"),
+        ("raw_many_rows_per_second", "rows/s"), ("raw_many_p50_ms", "ms"), ("raw_many_p99_ms", "ms"),
+        ("many_ratio", "x raw"))}
     details: list[dict[str, Any]] = []
+
+    def concurrent(server: Server, run: int, clients: int, name: str, per: int, limit: float) -> dict[str, Any]:
+        single = http_concurrent(server, run, per, limit, clients)
+        raw = raw_concurrent(database, single["positions"], run, clients)
+        for key in ("events_per_second", "p50_ms", "p99_ms"):
+            figures[f"http_{name}_{key}"].add(single[key])
+        for key in ("rows_per_second", "p50_ms", "p99_ms"):
+            figures[f"raw_{name}_{key}"].add(raw[key])
+        figures[f"{name}_ratio"].add(single["events_per_second"] / raw["rows_per_second"])
+        log(f"  2. run {run + 1}: {clients} clients {single['events_per_second']:,.0f} events/s, "
+            f"p50 {single['p50_ms']:.1f} ms, p99 {single['p99_ms']:.1f} ms | raw "
+            f"{raw['rows_per_second']:,.0f} rows/s ({single['events']:,} events)")
+        return {"http": {k: v for k, v in single.items() if k != "positions"}, "raw": raw}
+
     with Server(database) as server:
         for run in range(runs):
             batches = http_batches(server, run, max_events, seconds)
             raw = raw_batches(database, batches["positions"], run)
+            peer = peer_batches(database, batches["payloads"])
             figures["http_batch_events_per_second"].add(batches["events_per_second"])
             figures["http_batch_request_p50_ms"].add(batches["p50_ms"])
             figures["http_batch_request_p99_ms"].add(batches["p99_ms"])
             figures["raw_batch_rows_per_second"].add(raw["rows_per_second"])
             figures["batch_ratio"].add(batches["events_per_second"] / raw["rows_per_second"])
+            figures["peer_batch_events_per_second"].add(peer["events_per_second"])
+            figures["batch_peer_ratio"].add(batches["events_per_second"] / peer["events_per_second"])
             log(f"  1. run {run + 1}: HTTP batches {batches['events_per_second']:,.0f} events/s "
-                f"({batches['events']:,} events) | raw {raw['rows_per_second']:,.0f} rows/s")
-            single = http_concurrent(server, run, per_client, seconds)
-            raw_single = raw_concurrent(database, single["positions"], run)
-            figures["http_single_events_per_second"].add(single["events_per_second"])
-            figures["http_single_p50_ms"].add(single["p50_ms"])
-            figures["http_single_p99_ms"].add(single["p99_ms"])
-            figures["raw_single_rows_per_second"].add(raw_single["rows_per_second"])
-            figures["raw_single_p50_ms"].add(raw_single["p50_ms"])
-            figures["raw_single_p99_ms"].add(raw_single["p99_ms"])
-            figures["single_ratio"].add(single["events_per_second"] / raw_single["rows_per_second"])
-            log(f"  2. run {run + 1}: 8 clients {single['events_per_second']:,.0f} events/s, "
-                f"p50 {single['p50_ms']:.1f} ms, p99 {single['p99_ms']:.1f} ms | raw "
-                f"{raw_single['rows_per_second']:,.0f} rows/s")
-            details.append({"run": run + 1, "batches": {k: v for k, v in batches.items() if k != "positions"},
-                            "raw_batches": raw, "single": {k: v for k, v in single.items() if k != "positions"},
-                            "raw_single": raw_single})
-    return {"figures": {name: f.to_json() for name, f in figures.items()}, "runs": details}
+                f"({batches['events']:,} events) | raw {raw['rows_per_second']:,.0f} rows/s | "
+                f"library's save path {peer['events_per_second']:,.0f} events/s")
+            single = concurrent(server, run, CLIENTS, "single", per_client, seconds)
+            many = concurrent(server, run, MANY_CLIENTS, "many", many_per_client, many_seconds)
+            details.append({"run": run + 1,
+                            "batches": {k: v for k, v in batches.items() if k not in ("positions", "payloads")},
+                            "raw_batches": raw, "peer_batches": peer, "single": single["http"],
+                            "raw_single": single["raw"], "many": many["http"], "raw_many": many["raw"]})
+    return {"figures": {name: f.to_json() for name, f in figures.items()}, "runs": details,
+            "server_settings": server.settings_note()}

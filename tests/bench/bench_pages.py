@@ -38,7 +38,7 @@ def measure(database_url: str, key_file: Path, samples: int = 40, seed: int = 42
     services = build_services(settings)
     orgs = services.reader.organizations()
     street = orgs[0]["street"]
-    token = issue_token(services.engine, "auditor", street=street, subject="bench:pages").token
+    token = issue_token(services.engine, "auditor", street=street).token
     mine = [o["org_id"] for o in orgs if o["street"] == street]
     rng = random.Random(seed)
     timings: dict[str, list[float]] = {}

@@ -153,6 +153,8 @@ class Server:
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
     log: Path | None = None
+    env: dict[str, str] = field(default_factory=dict)
+    """Settings of the server beyond the database, port and key (e.g. ``LEDGER_GROUP_COMMIT_MS``)."""
 
     @property
     def base(self) -> str:
@@ -164,7 +166,7 @@ class Server:
         self.log = RESULTS / f"server-{self.database}.log"
         env = {**os.environ, "LEDGER_DATABASE_URL": url_of(self.database), "LEDGER_ADMIN_TOKEN": ADMIN_TOKEN,
                "LEDGER_HOST": "127.0.0.1", "LEDGER_PORT": str(self.port),
-               "LEDGER_KEY_FILE": str(RESULTS / "ledger-log.key")}
+               "LEDGER_KEY_FILE": str(RESULTS / "ledger-log.key"), **self.env}
         with open(self.log, "wb") as out:
             self.process = subprocess.Popen([sys.executable, "-m", "ledger", "run"], env=env, cwd=ROOT,
                                             stdout=out, stderr=subprocess.STDOUT)
@@ -180,6 +182,12 @@ class Server:
             time.sleep(0.2)
         self.stop()
         raise RuntimeError(f"the server did not answer /readyz within {timeout} s; see {self.log}")
+
+    def settings_note(self) -> dict[str, str]:
+        """The LEDGER_* settings the server ran with besides its database, port, token and key (defaults if none)."""
+        own = {"LEDGER_DATABASE_URL", "LEDGER_ADMIN_TOKEN", "LEDGER_HOST", "LEDGER_PORT", "LEDGER_KEY_FILE"}
+        merged = {**{k: v for k, v in os.environ.items() if k.startswith("LEDGER_")}, **self.env}
+        return {k: v for k, v in sorted(merged.items()) if k not in own}
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

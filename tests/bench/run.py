@@ -33,6 +33,8 @@ from tests.bench import (
 from tests.bench.bench_dataset import DatasetSpec, ensure_dataset
 from tests.bench.bench_support import RESULTS, ROOT, RUNS, dsn_of, scratch_database, url_of
 
+SECTIONS = ("append", "rebuild", "views", "proofs", "pages")
+
 PACKAGES = ("eventsourcing", "eventsourcing-sqlalchemy", "sqlalchemy", "psycopg2-binary", "fastapi", "starlette",
             "uvicorn", "pydantic", "httpx", "cryptography")
 
@@ -93,6 +95,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=RUNS)
     parser.add_argument("--budget-minutes", type=float, default=30.0)
     parser.add_argument("--skip-profiles", action="store_true")
+    parser.add_argument("--only", nargs="+", choices=SECTIONS, metavar="SECTION",
+                        help="Measure only these sections (" + ", ".join(SECTIONS) + "); the others are kept from "
+                        "bench-results/results.json, which must exist, and the report says so.")
     parser.add_argument("--report-only", action="store_true",
                         help="Only write BENCHMARKS.md again from bench-results/results.json.")
     args = parser.parse_args(argv)
@@ -104,6 +109,13 @@ def main(argv: list[str] | None = None) -> int:
     budget_end = started + args.budget_minutes * 60
     RESULTS.mkdir(exist_ok=True)
     results: dict[str, Any] = {"started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "runs": args.runs}
+    wanted = set(args.only or SECTIONS)
+    if args.only:
+        with open(RESULTS / "results.json", encoding="utf-8") as saved:
+            earlier = json.load(saved)
+        results.update({k: earlier[k] for k in SECTIONS if k not in wanted and k in earlier})
+        results["partial_rerun"] = {"measured": sorted(wanted), "kept_from": earlier["started_at"]}
+        results["profiles"] = earlier.get("profiles")
     results["machine"] = machine()
     log(f"machine: {results['machine']['cores']} cores, {results['machine']['memory_gb']} GB, "
         f"{results['machine']['cpu_model']}; {results['machine']['postgresql'].split(' on ')[0]}")
@@ -113,37 +125,45 @@ def main(argv: list[str] | None = None) -> int:
     results["dataset"] = dataset
     sections: dict[str, float] = {}
 
-    section = time.monotonic()
-    log("1+2. appends through HTTP (scratch database)")
-    with scratch_database("append") as scratch:
-        results["append"] = _isolated(bench_append.measure, scratch, args.runs, log)
-        sections["append"] = time.monotonic() - section
-        if not args.skip_profiles:
-            log("profiles: appends, rebuild (scratch database)")
-            profiles = {"append": bench_profiles.append_profiles(scratch),
-                        "rebuild": bench_profiles.rebuild_profile(scratch)}
-    section = time.monotonic()
-    log(f"3. rebuild from position 0 over {dataset['events']:,} events ({spec.name})")
-    results["rebuild"] = bench_rebuild.measure(spec.name, args.runs, log)
-    sections["rebuild"] = time.monotonic() - section
-    section = time.monotonic()
-    log("4. audit views")
-    left = max(30.0, budget_end - time.monotonic() - 150)
-    results["views"] = _isolated(bench_views.measure, spec.name, args.runs, log, 60, min(75.0, left / args.runs / 2))
-    sections["views"] = time.monotonic() - section
-    section = time.monotonic()
-    log("5. proofs")
-    results["proofs"] = _isolated(bench_proofs.measure, spec.name, args.runs, log)
-    sections["proofs"] = time.monotonic() - section
-    section = time.monotonic()
-    log("6. workbench pages (issue 13: 300 ms p50)")
-    results["pages"] = _isolated(bench_pages.measure, url_of(spec.name), spec.key_file)
-    sections["pages"] = time.monotonic() - section
-    if not args.skip_profiles:
+    profiles: dict[str, Any] = dict(results.get("profiles") or {})
+    if "append" in wanted:
+        section = time.monotonic()
+        log("1+2. appends through HTTP (scratch database)")
+        with scratch_database("append") as scratch:
+            results["append"] = _isolated(bench_append.measure, scratch, args.runs, log)
+            sections["append"] = time.monotonic() - section
+            if not args.skip_profiles:
+                log("profiles: appends, rebuild (scratch database)")
+                profiles.update({"append": bench_profiles.append_profiles(scratch),
+                                 "rebuild": bench_profiles.rebuild_profile(scratch)})
+    if "rebuild" in wanted:
+        section = time.monotonic()
+        log(f"3. rebuild from position 0 over {dataset['events']:,} events ({spec.name})")
+        results["rebuild"] = bench_rebuild.measure(spec.name, args.runs, log)
+        sections["rebuild"] = time.monotonic() - section
+    if "views" in wanted:
+        section = time.monotonic()
+        log("4. audit views")
+        left = max(30.0, budget_end - time.monotonic() - 150)
+        results["views"] = _isolated(bench_views.measure, spec.name, args.runs, log, 60,
+                                     min(75.0, left / args.runs / 2))
+        sections["views"] = time.monotonic() - section
+    if "proofs" in wanted:
+        section = time.monotonic()
+        log("5. proofs")
+        results["proofs"] = _isolated(bench_proofs.measure, spec.name, args.runs, log)
+        sections["proofs"] = time.monotonic() - section
+    if "pages" in wanted:
+        section = time.monotonic()
+        log("6. workbench pages (issue 13: 300 ms p50)")
+        results["pages"] = _isolated(bench_pages.measure, url_of(spec.name), spec.key_file)
+        sections["pages"] = time.monotonic() - section
+    if not args.skip_profiles and {"views", "proofs"} & wanted:
         log("profiles: views, proofs (dataset)")
         profiles["views"] = bench_profiles.view_profile(spec.name)
         profiles["proofs"] = bench_profiles.proof_profile(spec.name)
-        results["profiles"] = profiles
+    results["profiles"] = profiles or None
+    if profiles:
         bench_profiles.save({f"{name} {part}": body for name, groups in profiles.items()
                              for part, body in (groups.items() if name == "append" else [("", groups)])})
     results["sections_seconds"] = {k: round(v, 1) for k, v in sections.items()}
