@@ -6,10 +6,7 @@ deadline; a figure is the median of at least three runs, reported with its minim
 from __future__ import annotations
 
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -21,6 +18,8 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
+
+from tests.support.server import LedgerServer, free_port  # noqa: F401 (free_port: re-exported)
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench-results"
@@ -139,71 +138,13 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 
 # -- the API server in a subprocess ----------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+class Server(LedgerServer):
+    """`ledger run` (uvicorn) on 127.0.0.1 in a subprocess, on one of the bench's databases."""
 
-
-@dataclass
-class Server:
-    """`ledger run` (uvicorn) on 127.0.0.1 in a subprocess, on a given database."""
-
-    database: str
-    port: int = 0
-    process: subprocess.Popen[bytes] | None = None
-    log: Path | None = None
-    env: dict[str, str] = field(default_factory=dict)
-    """Settings of the server beyond the database, port and key (e.g. ``LEDGER_GROUP_COMMIT_MS``)."""
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self, timeout: float = 60.0) -> "Server":
-        self.port = self.port or free_port()
-        RESULTS.mkdir(exist_ok=True)
-        self.log = RESULTS / f"server-{self.database}.log"
-        env = {**os.environ, "LEDGER_DATABASE_URL": url_of(self.database), "LEDGER_ADMIN_TOKEN": ADMIN_TOKEN,
-               "LEDGER_HOST": "127.0.0.1", "LEDGER_PORT": str(self.port),
-               "LEDGER_KEY_FILE": str(RESULTS / "ledger-log.key"), **self.env}
-        with open(self.log, "wb") as out:
-            self.process = subprocess.Popen([sys.executable, "-m", "ledger", "run"], env=env, cwd=ROOT,
-                                            stdout=out, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited ({self.process.returncode}); see {self.log}")
-            try:
-                if httpx.get(self.base + "/readyz", timeout=2.0).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"the server did not answer /readyz within {timeout} s; see {self.log}")
-
-    def settings_note(self) -> dict[str, str]:
-        """The LEDGER_* settings the server ran with besides its database, port, token and key (defaults if none)."""
-        own = {"LEDGER_DATABASE_URL", "LEDGER_ADMIN_TOKEN", "LEDGER_HOST", "LEDGER_PORT", "LEDGER_KEY_FILE"}
-        merged = {**{k: v for k, v in os.environ.items() if k.startswith("LEDGER_")}, **self.env}
-        return {k: v for k, v in sorted(merged.items()) if k not in own}
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=20)
-        self.process = None
-
-    def __enter__(self) -> "Server":
-        return self.start()
-
-    def __exit__(self, *_: Any) -> None:
-        self.stop()
+    def __init__(self, database: str, env: dict[str, str] | None = None) -> None:
+        super().__init__(url_of(database), RESULTS / f"server-{database}.log", ADMIN_TOKEN,
+                         RESULTS / "ledger-log.key", dict(env or {}))
+        self.database = database
 
 
 def admin_headers() -> dict[str, str]:

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -20,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from tests.support.server import LedgerServer as SharedServer
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN_TOKEN = "lgr_ha_admin_token"
@@ -57,52 +56,12 @@ class Seen:
         return best
 
 
-@dataclass
-class LedgerServer:
-    """``ledger run`` in a subprocess on ``database_url`` (127.0.0.1, a free port)."""
+class LedgerServer(SharedServer):
+    """``ledger run`` in a subprocess on ``database_url`` (migrated first; 127.0.0.1, a free port)."""
 
-    database_url: str
-    workdir: Path
-    extra_env: dict[str, str] = field(default_factory=dict)
-    port: int = 0
-    process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self, timeout: float = 90) -> LedgerServer:
-        from tests.bench.bench_support import free_port
-
-        self.port = self.port or free_port()
-        env = {**os.environ, "LEDGER_DATABASE_URL": self.database_url, "LEDGER_ADMIN_TOKEN": ADMIN_TOKEN,
-               "LEDGER_HOST": "127.0.0.1", "LEDGER_PORT": str(self.port),
-               "LEDGER_KEY_FILE": str(self.workdir / "log.key"), **self.extra_env}
-        log = open(self.workdir / "ledger.log", "ab")
-        subprocess.run([sys.executable, "-m", "ledger", "migrate"], env=env, cwd=ROOT, stdout=log,
-                       stderr=subprocess.STDOUT, check=True, timeout=120)
-        self.process = subprocess.Popen([sys.executable, "-m", "ledger", "run"], env=env, cwd=ROOT, stdout=log,
-                                        stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"ledger exited {self.process.returncode}: see {self.workdir / 'ledger.log'}")
-            try:
-                if httpx.get(self.base + "/readyz", timeout=2).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        raise TimeoutError("ledger did not get ready")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        self.process = None
+    def __init__(self, database_url: str, workdir: Path, extra_env: dict[str, str] | None = None) -> None:
+        super().__init__(database_url, workdir / "ledger.log", ADMIN_TOKEN, workdir / "log.key", dict(extra_env or {}))
+        self.workdir = workdir
 
 
 def admin() -> dict[str, str]:
