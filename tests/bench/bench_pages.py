@@ -57,7 +57,7 @@ def measure(database_url: str, key_file: Path, samples: int = 40, seed: int = 42
             timings.setdefault(name, []).append(elapsed)
 
         started = time.perf_counter()
-        warmed = app.state.workbench.warm(2025)
+        warmed = app.state.workbench.warm(2025, street)  # the street the auditor sees, not the province
         warm_s = time.perf_counter() - started
         log(f"  warmer: {warmed} COs in {warm_s:.1f} s (background, off the request path)")
         for name in ("dashboard", "worklist"):

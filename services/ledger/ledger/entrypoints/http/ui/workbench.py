@@ -105,10 +105,11 @@ class Workbench:
             while len(self._rows) > 4 * CACHE_SIZE:
                 self._rows.popitem(last=False)
 
-    def warm(self, year: int | None = None) -> int:
-        """Compute and store the dashboard and worklist rows of every CO for ``year`` (default the newest
-        year of the log) as the log stands: what a first visit would otherwise compute. The number of COs."""
-        orgs = self.services.reader.organizations()
+    def warm(self, year: int | None = None, street: str | None = None) -> int:
+        """Compute and store the dashboard and worklist rows of every CO (of ``street`` if given) for ``year``
+        (default the newest year of the log) as the log stands: what a first visit would otherwise compute.
+        The number of COs."""
+        orgs = [o for o in self.services.reader.organizations() if street is None or o["street"] == street]
         if year is None:
             years = self.years([o["org_id"] for o in orgs])
             if not years:
