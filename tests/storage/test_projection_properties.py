@@ -11,8 +11,10 @@ from hypothesis import strategies as st
 from ledger.application.append import EventRequest
 from ledger.bootstrap import Services
 from ledger.domain.periods import Period
-from projections.audit_views import AuditViews, answer
+from projections.audit_views import VIEW_OF_PERIOD, AuditViews, answer
 from projections.projector import Projector
+from projections.selection import select_facts
+from projections.store import read_model as store
 from tests.storage.conftest import register
 
 ACCOUNTS = ["101", "102", "112", "151", "211", "301", "501", "502", "503", "511", "513"]
@@ -72,7 +74,15 @@ def test_incremental_equals_rebuild_equals_replay(services: Services, batches: l
     for period in PERIODS:
         for p in asked:
             known = views.co_prefix(org_id, p)
-            replayed.append(answer(org_id, period, known, views.replay(org_id, known["position"]))[1])
+            facts = views.replay(org_id, known["position"])
+            replayed.append(answer(org_id, period, known, facts)[1])
+            # the views read the read model's selection as it comes (answer(selected=True)): it must be
+            # select_facts' own, attributes included
+            with views.engine.connect() as conn:
+                got = store.read_selection(conn, store.active_generation(conn), org_id, known["position"],
+                                           VIEW_OF_PERIOD[period.kind], period)
+            assert [(f, f.attrs) for f in got] == [(f, f.attrs) for f in select_facts(
+                VIEW_OF_PERIOD[period.kind], period, facts)]
     assert replayed == incremental
     projector.rebuild()
     assert from_read_model() == incremental
