@@ -8,9 +8,11 @@ from concurrent.futures import Future
 from datetime import date
 from typing import Any, Callable
 
+import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
+from ledger.adapters.sql.append_store import SqlAppendTransaction
 from ledger.adapters.sql.tables import entries
 from ledger.application.append import Appender, AppendOutcome, BatchError, EventRequest
 from ledger.application.group_commit import GroupCommitter
@@ -154,3 +156,27 @@ def _error_of(call: Callable[[Appender], AppendOutcome], appender: Appender) -> 
         return call(appender)
     except Exception as exc:
         return exc
+
+
+def test_an_append_failing_after_its_writes_rolls_back_to_its_savepoint_alone(
+        services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    declared_in_store(services)
+    remember = SqlAppendTransaction.remember
+
+    def failing(tx: SqlAppendTransaction, key: str, *args: Any) -> None:
+        if key == "boom":  # saved, indexed and logged already
+            raise RuntimeError("the idempotency record could not be written")
+        remember(tx, key, *args)
+
+    monkeypatch.setattr(SqlAppendTransaction, "remember", failing)
+    before = stored(services, ORG)
+    results, commits = in_one_group(services, [
+        lambda a: a.append(ORG, COOP, [pay("P-1", "M-1", "100.00")], "k-1", "h-1"),
+        lambda a: a.append(ORG, COOP, [pay("P-2", "M-1", "100.00")], "boom", "h-2"),
+        lambda a: a.append(ORG, COOP, [pay("P-3", "M-2", "100.00")], "k-3", "h-3"),
+    ])
+    assert commits == 1 and isinstance(results[1], RuntimeError)
+    assert [r.body["events"][0]["leaf_index"] for r in (results[0], results[2])] == [before, before + 1]
+    assert stored(services, ORG) == before + 2
+    ok = services.appender.append(ORG, COOP, [pay("P-2", "M-1", "100.00")])  # P-2 was not stored
+    assert ok.body["events"][0]["entity_version"] == 1
