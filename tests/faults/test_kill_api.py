@@ -9,6 +9,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 import httpx
 from sqlalchemy import func, select
 
@@ -30,10 +32,13 @@ def start(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
                                 stderr=subprocess.STDOUT)
 
 
-def test_kill_9_of_the_api_under_retrying_clients_stores_each_batch_once(database_url: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("group_commit_ms", ["0", "5"], ids=["one-commit-each", "group-commit"])
+def test_kill_9_of_the_api_under_retrying_clients_stores_each_batch_once(database_url: str, tmp_path: Path,
+                                                                        group_commit_ms: str) -> None:
     port = free_port()
     env = {**os.environ, "LEDGER_DATABASE_URL": database_url, "LEDGER_KEY_FILE": str(tmp_path / "log.key"),
-           "LEDGER_ADMIN_TOKEN": ADMIN, "LEDGER_HOST": "127.0.0.1", "LEDGER_PORT": str(port)}
+           "LEDGER_ADMIN_TOKEN": ADMIN, "LEDGER_HOST": "127.0.0.1", "LEDGER_PORT": str(port),
+           "LEDGER_GROUP_COMMIT_MS": group_commit_ms}
     base, log = f"http://127.0.0.1:{port}", tmp_path / "server.log"
     server = start(env, log)
     try:

@@ -17,9 +17,12 @@ import threading
 import time
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 
 from ledger.adapters.sql.batch_context import BatchContext
+from ledger.application.append import Appender
+from ledger.application.group_commit import GroupCommitter
 from ledger.bootstrap import Services
 from ledger.domain.errors import LedgerError
 from tests.storage.test_running_totals import declared_in_store, pay
@@ -44,14 +47,19 @@ def _waiting(services: Services, thread: threading.Thread) -> bool:
     return False
 
 
-def _race(services: Services, monkeypatch: Any, first: Any, second: Any) -> dict[str, str]:
-    """Append ``first`` (batch A) and ``second`` (batch B) so that B starts while A has read and not stored."""
+def _race(services: Services, monkeypatch: Any, first: Any, second: Any, grouped: bool = False) -> dict[str, str]:
+    """Append ``first`` (batch A) and ``second`` (batch B) so that B starts while A has read and not stored.
+
+    ``grouped``: A goes through a group commit (read in the committer's thread, locked to the group's commit),
+    B through an appender of its own, as another API process or the CLI would."""
+    group = GroupCommitter(services.appender.store, window_s=0.001) if grouped else None  # type: ignore[arg-type]
+    appender_a = Appender(services.appender.store, services.signer, services.settings.log_origin, group)
     a_has_read, a_may_go = threading.Event(), threading.Event()
     prefetch = BatchContext.prefetch
 
     def prefetch_then_hold(self: BatchContext, *args: Any, **kwargs: Any) -> None:
         prefetch(self, *args, **kwargs)
-        if threading.current_thread().name == "A":
+        if threading.current_thread().name in ("A", "group-commit"):
             a_has_read.set()
             a_may_go.wait(WAIT)
 
@@ -60,7 +68,7 @@ def _race(services: Services, monkeypatch: Any, first: Any, second: Any) -> dict
 
     def attempt(name: str, request: Any) -> None:
         try:
-            services.appender.append(ORG, "cooperative:test", [request])
+            (appender_a if name == "A" else services.appender).append(ORG, "cooperative:test", [request])
             outcome[name] = "stored"
         except LedgerError as exc:
             outcome[name] = exc.rule
@@ -79,13 +87,17 @@ def _race(services: Services, monkeypatch: Any, first: Any, second: Any) -> dict
     return outcome
 
 
-def test_two_payments_at_once_cannot_both_fit_one_entitlement(services: Services, monkeypatch: Any) -> None:
+@pytest.mark.parametrize("grouped", [False, True], ids=["own-commit", "group-commit"])
+def test_two_payments_at_once_cannot_both_fit_one_entitlement(services: Services, monkeypatch: Any,
+                                                              grouped: bool) -> None:
     declared_in_store(services)  # M-1 is entitled to 3,500.00 yuan
-    outcome = _race(services, monkeypatch, pay("P-1", "M-1", "2000.00"), pay("P-2", "M-1", "2000.00"))
+    outcome = _race(services, monkeypatch, pay("P-1", "M-1", "2000.00"), pay("P-2", "M-1", "2000.00"), grouped)
     assert outcome == {"A": "stored", "B": "dividend-exceeds-entitlement"}
 
 
-def test_appends_at_once_to_one_co_both_go_in_when_both_fit(services: Services, monkeypatch: Any) -> None:
+@pytest.mark.parametrize("grouped", [False, True], ids=["own-commit", "group-commit"])
+def test_appends_at_once_to_one_co_both_go_in_when_both_fit(services: Services, monkeypatch: Any,
+                                                            grouped: bool) -> None:
     declared_in_store(services)
-    outcome = _race(services, monkeypatch, pay("P-1", "M-1", "2000.00"), pay("P-2", "M-1", "1500.00"))
+    outcome = _race(services, monkeypatch, pay("P-1", "M-1", "2000.00"), pay("P-2", "M-1", "1500.00"), grouped)
     assert outcome == {"A": "stored", "B": "stored"}

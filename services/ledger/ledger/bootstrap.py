@@ -19,6 +19,7 @@ from ledger.adapters.sql.event_store import EventStore, engine_of, open_event_st
 from ledger.adapters.sql.proofs import LogProofs
 from ledger.adapters.sql.reads import Reader
 from ledger.application.append import Appender
+from ledger.application.group_commit import GroupCommitter
 from ledger.domain.catalog import load_catalog
 from ledger.log.keys import load_or_create_signer
 from ledger.log.notes import Signer
@@ -82,7 +83,8 @@ def build_services(settings: Settings) -> Services:
         tokens.adopt_env_admin(engine, settings.admin_token)
     reader = Reader(store)
     append_store = SqlAppendStore(store, require_standby=settings.require_standby)
-    services = Services(settings, store, engine, Appender(append_store, signer, settings.log_origin), reader,
+    group = GroupCommitter(append_store, settings.group_commit_ms / 1000) if settings.group_commit_ms > 0 else None
+    services = Services(settings, store, engine, Appender(append_store, signer, settings.log_origin, group), reader,
                         signer, LogProofs(reader))
     if settings.read_database_url:
         replica_store = open_event_store(settings.read_database_url, settings.statement_timeout_ms,

@@ -28,6 +28,8 @@ class Settings:
     replica_wait_ms: int = 2000
     """How long a read asking for a position the replica has not replayed waits before going to the primary."""
     require_standby: bool = False
+    group_commit_ms: float = 0
+    """Appends arriving within this many ms share one transaction and commit (0: each its own)."""
     """Acknowledge an append only once a standby has flushed its commit (HA clusters; else 503)."""
 
     @classmethod
@@ -50,6 +52,7 @@ class Settings:
             read_database_url=env.get("LEDGER_READ_DATABASE_URL") or None,
             replica_wait_ms=int(env.get("LEDGER_REPLICA_WAIT_MS", cls.replica_wait_ms)),
             require_standby=env.get("LEDGER_REQUIRE_STANDBY", "").lower() in ("1", "true", "yes", "on"),
+            group_commit_ms=float(env.get("LEDGER_GROUP_COMMIT_MS", cls.group_commit_ms)),
         )
 
 
@@ -67,6 +70,7 @@ ENVIRONMENT_VARIABLES = (
     "LEDGER_READ_DATABASE_URL",
     "LEDGER_REPLICA_WAIT_MS",
     "LEDGER_REQUIRE_STANDBY",
+    "LEDGER_GROUP_COMMIT_MS",
     "LEDGER_MAX_JSON_DEPTH",
     "LEDGER_BODY_TIMEOUT_S",
     "LEDGER_AUTH_FAILURES_PER_MINUTE",

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ledger.application.decide import EventRequest, cited_ids, decide, version_error
+from ledger.application.group_commit import GroupCommitter
 from ledger.application.ports import AppendStore, AppendTransaction, Citation, DecisionContext, StoreRace
 from ledger.domain import catalog
 from ledger.domain.errors import Conflict, LedgerError, RuleViolation
@@ -49,10 +50,13 @@ class BatchError(LedgerError):
 class Appender:
     """Appends batches to the ledger; the only way events get in (API, seed-demo, tests)."""
 
-    def __init__(self, store: AppendStore, signer: Signer, log_origin: str) -> None:
+    def __init__(self, store: AppendStore, signer: Signer, log_origin: str,
+                 group: GroupCommitter | None = None) -> None:
         self.store = store
         self.signer = signer
         self.log_origin = log_origin
+        self.group = group
+        """When set, batches share group transactions (``group_commit``); a retry after a lost race does not."""
 
     def append(
         self,
@@ -91,27 +95,37 @@ class Appender:
     def _append_once(self, org_id: str, actor: str, requests: list[EventRequest],
                      idempotency_key: str | None, request_hash: str, author: str,
                      serialized: bool = False, build: Build | None = None) -> AppendOutcome:
+        def write(tx: AppendTransaction) -> AppendOutcome:
+            return self._write(tx, org_id, actor, requests, idempotency_key, request_hash, author, build)
+
+        if self.group is not None and not serialized and build is None:
+            outcome: AppendOutcome = self.group.run(org_id, write)
+            return outcome
         with self.store.transaction(org_id, serialized) as tx:
-            if idempotency_key:
-                replay = _replay(tx, idempotency_key, request_hash)
-                if replay is not None:
-                    return replay
-            if build is not None:
-                requests = build(tx.context)
-            before = tx.log_head()
-            tx.context.prefetch({r.entity_id for r in requests}, cited_ids(requests))
-            decided = []
-            for index, request in enumerate(requests):
-                try:
-                    decided.append((index, decide(tx.context, actor, idempotency_key, request, author)))
-                except LedgerError as exc:
-                    raise BatchError(index, exc) from None
-            pending = [(index, event) for index, decision in decided for event in decision.events]
-            records = tx.save([event for _, event in pending])
-            body = self._index_and_log(tx, org_id, before, pending, records, [d for _, d in decided])
-            if idempotency_key:
-                tx.remember(idempotency_key, request_hash, body, pending[-1][1].timestamp)
-            return AppendOutcome(body, positions=[r.position for r in records])
+            return write(tx)
+
+    def _write(self, tx: AppendTransaction, org_id: str, actor: str, requests: list[EventRequest],
+               idempotency_key: str | None, request_hash: str, author: str, build: Build | None) -> AppendOutcome:
+        if idempotency_key:
+            replay = _replay(tx, idempotency_key, request_hash)
+            if replay is not None:
+                return replay
+        if build is not None:
+            requests = build(tx.context)
+        before = tx.log_head()
+        tx.context.prefetch({r.entity_id for r in requests}, cited_ids(requests))
+        decided = []
+        for index, request in enumerate(requests):
+            try:
+                decided.append((index, decide(tx.context, actor, idempotency_key, request, author)))
+            except LedgerError as exc:
+                raise BatchError(index, exc) from None
+        pending = [(index, event) for index, decision in decided for event in decision.events]
+        records = tx.save([event for _, event in pending])
+        body = self._index_and_log(tx, org_id, before, pending, records, [d for _, d in decided])
+        if idempotency_key:
+            tx.remember(idempotency_key, request_hash, body, pending[-1][1].timestamp)
+        return AppendOutcome(body, positions=[r.position for r in records])
 
     def _index_and_log(self, tx: AppendTransaction, org_id: str, before: Head, pending: list[tuple[int, Any]],
                        records: list[dict[str, Any]], decisions: list[Any]) -> dict[str, Any]:

@@ -79,6 +79,19 @@ class AppendStore(Protocol):
         """A read-only look (nothing is committed): replays after a lost race, version conflicts."""
 
 
+class TransactionGroup(Protocol):
+    """One transaction shared by several appends, committed once (``application.group_commit``)."""
+
+    def member(self, org_id: str) -> AbstractContextManager[AppendTransaction]:
+        """One append in a savepoint of its own, under its CO's lock: released on success, rolled back alone
+        on an error (re-raised; a lost unique-key race as ``StoreRace``)."""
+
+
+class GroupStore(Protocol):
+    def group(self) -> AbstractContextManager[TransactionGroup]:
+        """A transaction that commits when the block ends (the errors of its members excepted)."""
+
+
 class LogReads(Protocol):
     """The read side of the CO logs: heads, signed checkpoints, leaves, proofs, the references events made."""
 

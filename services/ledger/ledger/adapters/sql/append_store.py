@@ -144,9 +144,63 @@ class SqlAppendStore:
             failover.confirm_replicated(engine_of(self.store), self.standby_wait_s)
 
     @contextmanager
+    def group(self) -> Iterator[SqlTransactionGroup]:
+        """One transaction for a group of appends (``application.group_commit``), committed once."""
+        group: SqlTransactionGroup | None = None
+        try:
+            with cyclic_gc_paused(), \
+                    self.store.recorder.datastore.transaction(commit=True) as session:  # type: ignore[attr-defined]
+                if session.get_bind().dialect.name == "sqlite":
+                    # pysqlite begins a transaction only before a write: a savepoint first would be the
+                    # transaction, and its release a commit.
+                    session.connection().exec_driver_sql("BEGIN")
+                group = SqlTransactionGroup(self, session)
+                yield group
+        except BaseException:
+            if group is not None:
+                group.forget()
+            raise
+        for org_id, kept, tx in group.released:
+            if tx.saved and tx.version is not None:
+                self.stored.advanced(org_id, kept, tx.version, tx.saved)
+        if self.require_standby:
+            failover.confirm_replicated(engine_of(self.store), self.standby_wait_s)
+
+    @contextmanager
     def reading(self, org_id: str) -> Iterator[SqlAppendTransaction]:
         with self.store.recorder.datastore.transaction(commit=False) as session:  # type: ignore[attr-defined]
             yield SqlAppendTransaction(self.store, session, org_id, BatchContext(self.store, session, org_id))
+
+
+class SqlTransactionGroup:
+    """``application.ports.TransactionGroup``: the appends of a group, one savepoint each, in one session."""
+
+    def __init__(self, owner: SqlAppendStore, session: Session) -> None:
+        self.owner = owner
+        self.session = session
+        self.released: list[tuple[str, CoEvents, SqlAppendTransaction]] = []
+        """(CO, kept stored events it read, its transaction) of each append whose savepoint was released."""
+        self.cos: set[str] = set()
+
+    @contextmanager
+    def member(self, org_id: str) -> Iterator[SqlAppendTransaction]:
+        owner = self.owner
+        self.cos.add(org_id)
+        with _races_named(), self.session.begin_nested():
+            lock_org(self.session, org_id)  # held to the group's commit
+            head = tlog.read_head(self.session, org_id)
+            kept = owner.stored.at(org_id, (head.size, head.checkpoint))
+            tx = SqlAppendTransaction(owner.store, self.session, org_id,
+                                      BatchContext(owner.store, self.session, org_id, owner.finals, kept))
+            tx.head = head
+            yield tx
+        self.released.append((org_id, kept, tx))
+
+    def forget(self) -> None:
+        """The group did not commit: what its appends read of one another's writes must not stay kept."""
+        for org_id in self.cos:
+            self.owner.stored.forget(org_id)
+            self.owner.finals.forget(org_id)
 
 
 @contextmanager

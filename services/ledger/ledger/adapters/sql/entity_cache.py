@@ -92,6 +92,11 @@ class StoredEvents:
                 kept.keep(entity_id, events, kept.stored_bytes[entity_id] + added)
             kept.version = version
 
+    def forget(self, org_id: str) -> None:
+        """Drop the CO's entries (a group whose appends read one another's writes did not commit)."""
+        with self._lock:
+            self._cos.pop(org_id, None)
+
     def bytes(self) -> int:
         """The stored bytes kept, all COs together."""
         return sum(kept.bytes for kept in self._cos.values())
@@ -117,6 +122,11 @@ class FinalEntities:
 
     def get(self, org_id: str, entity_id: str) -> Entity | None:
         return self.entities.get((org_id, entity_id))
+
+    def forget(self, org_id: str) -> None:
+        """Drop the CO's entities (they may have been read from a group's writes that did not commit)."""
+        for key in [k for k in self.entities if k[0] == org_id]:
+            self.entities.pop(key, None)
 
     def offer(self, org_id: str, entity: Entity) -> bool:
         """Keep the entity if it is final; whether it was kept."""
