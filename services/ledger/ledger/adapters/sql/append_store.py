@@ -23,7 +23,7 @@ from ledger.adapters.sql import failover, tlog
 from ledger.adapters.sql.batch_context import BatchContext
 from ledger.adapters.sql.entity_cache import CoEvents, FinalEntities, StoredEvents
 from ledger.adapters.sql.event_store import EventStore, engine_of, lock_org
-from ledger.adapters.sql.records import decode_state, record_from_stored
+from ledger.adapters.sql.records import decode_stored, record_from_stored
 from ledger.adapters.sql.tables import (
     EVENTS_TABLE,
     closed_periods,
@@ -68,10 +68,14 @@ class SqlAppendTransaction:
 
     def save(self, events: Sequence[Any]) -> list[Record]:
         recordings = self.store.save(*events)
+        mapper = self.store.mapper
+        # Without cipher or compressor the bytes are the transcoder's JSON: the parser alone reads
+        # them back (``decode_stored``'s fast path, the rebuild's), not the transcoder's object hook.
+        as_text = mapper.cipher is None and mapper.compressor is None
         records = [
-            record_from_stored(r.notification.id, r.notification.originator_id, r.notification.originator_version,
-                               r.notification.topic, decode_state(self.store.mapper, r.notification.state))
-            for r in recordings
+            record_from_stored(n.id, n.originator_id, n.originator_version, n.topic,
+                               decode_stored(mapper, n.state.decode("utf-8") if as_text else n.state, as_text))
+            for n in (r.notification for r in recordings)
         ]
         self.saved.extend((record.entity_id, r.notification) for record, r in zip(records, recordings))
         return records
@@ -95,8 +99,11 @@ class SqlAppendTransaction:
                  "entity_id": source, "entity_kind": kind}
                 for position, field, target, source, kind in citations
             ])
-        for registry, row, position in registrations:
-            self.session.execute(insert(REGISTRIES[registry]).values(org_id=self.org_id, position=position, **row))
+        by_registry: dict[str, list[dict[str, Any]]] = {}
+        for registry, row, position in registrations:  # one multi-row insert per registry table
+            by_registry.setdefault(registry, []).append({"org_id": self.org_id, "position": position, **row})
+        for registry, rows in by_registry.items():
+            self.session.execute(insert(REGISTRIES[registry]), rows)
 
     def append_to_log(self, leaf_hashes: list[bytes], signer: Signer, origin: str, moment: datetime,
                       before: Head) -> Head:
