@@ -2,8 +2,8 @@
 each in its own savepoint; a refused one rolls back alone; same-CO appends run in arrival order."""
 from __future__ import annotations
 
+import queue
 import threading
-import time
 from concurrent.futures import Future
 from datetime import date
 from typing import Any, Callable
@@ -25,16 +25,43 @@ from tests.support.fakes import ORG
 COOP = "cooperative:test"
 
 
-def grouped(services: Services, size: int) -> Appender:
+class Arrivals:
+    """The committer's queue, counting the appends put in it: the test starts the next only after it."""
+
+    def __init__(self) -> None:
+        self.waiting: queue.Queue[Any] = queue.Queue()
+        self.count = 0
+        self.arrived = threading.Condition()
+
+    def put(self, item: Any) -> None:
+        self.waiting.put(item)
+        with self.arrived:
+            self.count += 1
+            self.arrived.notify_all()
+
+    def get(self, timeout: float | None = None) -> Any:
+        return self.waiting.get(timeout=timeout)
+
+    def get_nowait(self) -> Any:
+        return self.waiting.get_nowait()
+
+    def wait_for(self, count: int) -> None:
+        with self.arrived:
+            assert self.arrived.wait_for(lambda: self.count >= count, timeout=60), "an append did not arrive"
+
+
+def grouped(services: Services, size: int) -> tuple[Appender, Arrivals]:
     """An appender whose group closes when ``size`` appends arrived (the window is far longer)."""
     store = services.appender.store
-    return Appender(store, services.signer, services.settings.log_origin,
-                    GroupCommitter(store, window_s=30, limit=size))  # type: ignore[arg-type]
+    committer = GroupCommitter(store, window_s=30, limit=size)  # type: ignore[arg-type]
+    arrivals = Arrivals()
+    committer._waiting = arrivals  # type: ignore[assignment]
+    return Appender(store, services.signer, services.settings.log_origin, committer), arrivals
 
 
 def in_one_group(services: Services, calls: list[Callable[[Appender], AppendOutcome]]) -> tuple[list[Any], int]:
     """Each call's outcome (or its error), the calls arriving in order in one group; and the commits made."""
-    appender = grouped(services, len(calls))
+    appender, arrivals = grouped(services, len(calls))
     results: list[Future[Any]] = [Future() for _ in calls]
     commits: list[int] = []
 
@@ -51,9 +78,9 @@ def in_one_group(services: Services, calls: list[Callable[[Appender], AppendOutc
 
     threads = [threading.Thread(target=call, args=(i,)) for i in range(len(calls))]
     try:
-        for thread in threads:
+        for number, thread in enumerate(threads, 1):
             thread.start()
-            time.sleep(0.1)  # arrival order
+            arrivals.wait_for(number)  # arrival order
         for thread in threads:
             thread.join(60)
     finally:
@@ -127,7 +154,7 @@ def test_a_failed_commit_answers_every_append_of_the_group_with_its_error(servic
     declared_in_store(services)
     register(services, "TC-002")
     before = stored(services)
-    appender = grouped(services, 2)
+    appender, _ = grouped(services, 2)
 
     def refuse(session: Any) -> None:
         if not session.in_nested_transaction():  # the group's commit, not a savepoint's release
