@@ -2,7 +2,7 @@
 
 INTRO = """\
 `make bench` (`python -m tests.bench.run`) measured this on {started}: {runs} runs of every measurement of
-issue 6 on PostgreSQL, each against a raw baseline measured in the same run on the same database with
+issues 6 and 15 on PostgreSQL, each against a raw baseline measured in the same run on the same database with
 the same rows. It took **{total:.1f} minutes**. Raw results: `bench-results/results.json` (git-ignored),
 profiles: `bench-results/profiles.txt`. The dataset lives in the database `{dataset}`, which the bench
 keeps between runs and reuses (it is rebuilt when absent, or when an interrupted build left it without
@@ -12,7 +12,12 @@ cache) on 2026-11-29 at 06:14 UTC (`time make bench`: install, the build in 10.0
 events/s, then 4.2 minutes of measurements), and 13.9 minutes half an hour before at 2226e8e. The same command took 31.7 minutes earlier that night (before 04:00 UTC;
 build 22.5 minutes at 2,363 events/s, measurements 8), over the 30-minute target, while this
 machine's raw baselines ran at 35-40 % of their speed at 06:00; on 2026-11-28 one such run took 21.8
-minutes. So the 30 minutes hold on this machine's usual days and not on its slowest. A run that
+minutes. So the 30 minutes hold on this machine's usual days and not on its slowest. On 2026-12-02, a slow
+day (raw inserts at a third to a half of 2026-11-29's), a fresh clone's build stopped at its budget
+(then 23 minutes) with 2,871,587 events in 326 of the 392 COs (2,075 events/s), and its measurements
+ran 9 more minutes before the pages section failed (fixed since): over 30 minutes that day; the build
+now leaves 13 minutes to the measurements, so on such a day the dataset is smaller still (the report
+says so), and the dataset kept is that partial one until it is dropped. A run that
 reuses the dataset takes 4 to 10 minutes. All traffic is on 127.0.0.1; the API server (`ledger run`,
 uvicorn) runs in a subprocess, the load clients in the bench process, all on the same cores. SQLite is
 not benchmarked: the issue's targets are PostgreSQL's (SQLite runs the same code in `make test`)."""
@@ -43,13 +48,71 @@ county (6.6x the seed's), gives:"""
 CHANGES = """\
 ## What was changed to get here (files, why, effect measured on this machine)
 
-### Fourth round (this run's code)
+### Fifth round (issue 15: write path and read model; this run's code)
+
+Issue 15 states its targets as ratios to a baseline of the same work measured in the same run (the
+table "Issue 15's targets" above). The "before" of this round is main at fb0791d, measured by this
+harness on 2026-12-02 from 20:12 UTC on the same dataset, with four other engineers' tests and
+benchmarks sharing the two cores (load average 4-7; raw baselines at a third to a half of
+2026-11-29's): HTTP batches 1,136 events/s = 0.047 of the raw insert (24,156 rows/s) and 0.29 of the
+eventsourcing library's own save path (3,707 events/s); 8 clients 56 events/s = 0.012 of raw
+8-thread commits, p99 204 ms; 32 clients 55 events/s = 0.011, p99 952 ms; rebuild 0.35 of the raw
+fold; views known now in process p50 monthly 3.2x, quarterly 6.6x, yearly 7.1x their raw reads;
+proofs in process 13.7x (inclusion) and 9.2x (consistency) the raw node read. This run's raw
+baselines: {raw_insert} rows/s for inserts and {raw_fold} for the fold; HTTP batches {batch}
+events/s, 8 clients {clients} events/s. What changed (A/B measured by each change's author within
+minutes, old and new alternating, as ratios):
+
+- `tests/bench/`: the library's save path as a peer of HTTP batches (an `Application` on the same
+  SQLAlchemy + psycopg2 recorder saving the same request payloads, 100 per `save`: no rules, index,
+  log or HTTP); 32 clients beside 8, each against raw commits from as many threads; the ratio table;
+  `--only SECTION` to measure some sections and keep the others from `results.json`; the server's
+  `LEDGER_*` settings in the report. The workbench-pages section used to warm every CO of the
+  province (776 s under load, which broke the 30 minutes): it now warms the sampled street's COs,
+  the ones the auditor sees. Main's bench had stopped at that section since issue 14 changed
+  `issue_token` (fixed). One test server helper (`tests/support/server.py`: migrate, `ledger run`,
+  ready on `/readyz`) for the bench and the failover tests.
+- `application/group_commit.py` (new), `adapters/sql/append_store.py` (`SqlAppendStore.group`),
+  `application/append.py`: group commit behind `LEDGER_GROUP_COMMIT_MS` (default 0: off). One
+  committer thread gathers the appends waiting (the first waits at most the window, at most 64),
+  runs them in arrival order in one transaction, each in its own savepoint under its CO's lock, and
+  answers each only after the one commit; a refused append rolls back alone; a failed commit fails
+  the group (503). Tested on both databases (refusals beside commits with one COMMIT and no leaf
+  gap, same-CO version chains, idempotent replays inside and across groups, a failed commit, a
+  savepoint mutant), kill -9 of the API with it on, the race tests with a grouped and an ungrouped
+  appender. Measured on the loaded machine, 8 clients: off 17 events/s, 2 ms 16, 5 ms 13; 32
+  clients: off 26, 2 ms 12, 5 ms 14 (ratios to raw commits 0.011-0.019 in every setting). It did not
+  win, so it stays off: one committer thread runs every append's decisions and a dozen statements in
+  sequence, while without it request threads overlap their waits on the database; what a group
+  saves (one commit, one table lock) is small beside that. A leader-follower hand-off (the request
+  threads take turns leading a group, each doing its own append's work) is the next design.
+- `adapters/sql/append_store.py`: the record that is hashed is made with the JSON-parser-only
+  decoder when there is no cipher and no compressor (no measurable gain: in process, batches of 100,
+  542 vs 543 events/s, 0.087 of raw); registry rows in one statement per table. A test checks that
+  every stored leaf hash equals the hash of the record the library's own decoding makes.
+- `projections/audit_views.py`: a view from the read model no longer runs `select_facts` again on
+  the selection the read model already made (about 10 of 126 ms of a yearly view under cProfile;
+  A/B within noise, 0.89-1.14 of the old p50). The property test now checks that the read model's
+  selection equals `select_facts` of the replayed facts, attributes included (a min->max mutant in the
+  opening sums fails it).
+
+Where the yearly view's time goes (cProfile, 24 yearly views of the largest COs at scale 0.25, 3.0 s):
+drawing the view from its facts 48 % (reconciliations, yuan formatting, declarations, and
+`turnover` called about 28 times a view, each a pass over the postings), psycopg2 15 %, rows into
+facts 11 %, building the statements 5 %, the `lag()` query 4 %. Of the facts a yearly view of the
+largest CO reads from before its year, journal lines are already one sum per (account, year); the
+rest are member facts (968 dividend payments, 487 qualifications, 487 allotments) and rents: so
+per-(CO, account, month) journal sums alone would save the yearly view little; per-member totals
+(shares at a date, paid per distribution and member) would replace about 1,950 of its 2,300 earlier
+facts. Not built this round.
+
+### Fourth round
 
 This machine's speed changes from day to day and within the hour: the third round's run (2026-11-29
-04:30) measured raw baselines of 25,067 rows/s for inserts and 103,894 for the fold, this run
-{raw_insert} and {raw_fold}; its figures were dataset build (two writers) 2,363 events/s, HTTP
-batches 948 events/s, 8 clients 82 events/s; this round's are {build_rate} (the build of the
-Dataset section), {batch} and {clients}. So the effects below are A/B measurements, the old and the
+04:30) measured raw baselines of 25,067 rows/s for inserts and 103,894 for the fold, the fourth
+round's run (2026-11-29 06:53) 67,012 and 255,530; its figures were dataset build (two writers) 2,363 events/s, HTTP
+batches 948 events/s, 8 clients 82 events/s; the fourth round's are 5,336 (the build of the
+Dataset section), 3,117 and 218. So the effects below are A/B measurements, the old and the
 new code run alternately within minutes.
 
 - `services/ledger/ledger/adapters/store.py` (`lock_org`), `appending.py` (a bug, found while
