@@ -92,7 +92,11 @@ def _check(check: str, books: int, register: int, **more: object) -> Row:
 
 
 def _balance_at(postings: Sequence[Posting], code: str, day: str) -> int:
-    return balance(account_of(code), *turnover(postings, None, day).get(code, (0, 0)))
+    return _balance_in(turnover(postings, None, day), code)
+
+
+def _balance_in(sums: dict[str, tuple[int, int]], code: str) -> int:
+    return balance(account_of(code), *sums.get(code, (0, 0)))
 
 
 def first_negative(postings: Sequence[Posting], code: str, first: str, last: str) -> tuple[str, int] | None:
@@ -124,14 +128,15 @@ def reconciliations(facts: Sequence[Fact], postings: Sequence[Posting], first: s
                     year_end: bool) -> Row:
     """Every check of the period ``first..last`` (balances at ``last``) and the exceptions among them."""
     register = fixed_asset_register(facts, last)
+    at_last = turnover(postings, None, last)  # one pass for every balance at ``last``
     checks = [
-        _check("fixed-assets-vs-151", _balance_at(postings, "151", last), register.total("fixed_asset", "cost_fen")),
-        _check("depreciation-vs-152", _balance_at(postings, "152", last),
+        _check("fixed-assets-vs-151", _balance_in(at_last, "151"), register.total("fixed_asset", "cost_fen")),
+        _check("depreciation-vs-152", _balance_in(at_last, "152"),
                register.total("fixed_asset", "depreciation_fen")),
-        _check("construction-vs-153", _balance_at(postings, "153", last), register.total("construction", "cost_fen")),
-        _check("receivables-vs-112", _balance_at(postings, "112", last),
+        _check("construction-vs-153", _balance_in(at_last, "153"), register.total("construction", "cost_fen")),
+        _check("receivables-vs-112", _balance_in(at_last, "112"),
                _sub_ledger(facts, last, "RentInvoiced", "RentReceived")),
-        _check("dividends-vs-211", _balance_at(postings, "211", last), _dividends_payable(facts, last)),
+        _check("dividends-vs-211", _balance_in(at_last, "211"), _dividends_payable(facts, last)),
     ]
     for code, check in (("101", "cash-negative"), ("102", "bank-negative")):
         found = first_negative(postings, code, first, last)
@@ -142,7 +147,7 @@ def reconciliations(facts: Sequence[Fact], postings: Sequence[Posting], first: s
         skip = closing_vouchers(in_year, frozenset(f.entity_id for f in facts if f.kind == "ClosingPosted"))
         booked = sum(p.debit - p.credit for p in in_year if p.account == "322" and p.voucher not in skip)
         checks.append(_check("distributions-vs-322", booked, _declared(facts, year, last)))
-        unclosed = {code: _balance_at(postings, code, last) for code in sorted(RESULT_ACCOUNTS | {"321"})}
+        unclosed = {code: _balance_in(at_last, code) for code in sorted(RESULT_ACCOUNTS | {"321"})}
         left = {code: amount for code, amount in unclosed.items() if amount}
         checks.append(_check("income-not-closed", sum(abs(a) for a in left.values()), 0,
                              accounts=[{"account": c, "balance_fen": a} for c, a in left.items()]))
