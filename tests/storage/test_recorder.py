@@ -8,8 +8,12 @@ from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 from sqlalchemy import select
 
 from ledger.adapters.sql.event_store import events_table
+from ledger.adapters.sql.records import decode_state, record_from_stored
+from ledger.adapters.sql.tables import entries
 from ledger.adapters.sql.recorder import LedgerRecorder
 from ledger.bootstrap import Services
+from ledger.log.record import leaf_hash_of
+from ledger.seed import plan_county, write_county
 from tests.storage.conftest import register
 
 
@@ -47,3 +51,19 @@ def test_a_batch_is_stored_as_the_librarys_recorder_stores_it(services: Services
 
 def test_an_empty_batch_stores_nothing(services: Services) -> None:
     assert services.store.recorder.insert_events([]) == []
+
+
+def test_the_records_hashed_are_the_records_the_stored_bytes_decode_to(services: Services) -> None:
+    """The append hashes records built from the events it encoded; the verifier decodes the stored bytes."""
+    county = plan_county(scale=0.005, seed=42)
+    write_county(services.appender, county, only=[co.org_id for co in county.cos[:2]])
+    table, mapper = events_table(services.store), services.store.mapper
+    with services.engine.connect() as conn:
+        rows = conn.execute(select(table.c.id, table.c.originator_id, table.c.originator_version, table.c.topic,
+                                   table.c.state, entries.c.leaf_hash).join(entries, entries.c.position == table.c.id)
+                            ).all()
+    assert len(rows) > 100
+    for row in rows:
+        decoded = record_from_stored(row.id, row.originator_id, row.originator_version, row.topic,
+                                     decode_state(mapper, bytes(row.state)))
+        assert bytes(row.leaf_hash) == leaf_hash_of(decoded), row.id

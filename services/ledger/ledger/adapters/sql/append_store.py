@@ -23,7 +23,7 @@ from ledger.adapters.sql import failover, tlog
 from ledger.adapters.sql.batch_context import BatchContext
 from ledger.adapters.sql.entity_cache import CoEvents, FinalEntities, StoredEvents
 from ledger.adapters.sql.event_store import EventStore, engine_of, lock_org
-from ledger.adapters.sql.records import decode_state, record_from_stored
+from ledger.adapters.sql.records import record_of
 from ledger.adapters.sql.tables import (
     EVENTS_TABLE,
     closed_periods,
@@ -68,11 +68,7 @@ class SqlAppendTransaction:
 
     def save(self, events: Sequence[Any]) -> list[Record]:
         recordings = self.store.save(*events)
-        records = [
-            record_from_stored(r.notification.id, r.notification.originator_id, r.notification.originator_version,
-                               r.notification.topic, decode_state(self.store.mapper, r.notification.state))
-            for r in recordings
-        ]
+        records = [record_of(r.notification, r.domain_event) for r in recordings]
         self.saved.extend((record.entity_id, r.notification) for record, r in zip(records, recordings))
         return records
 
