@@ -23,7 +23,7 @@ from ledger.adapters.sql import failover, tlog
 from ledger.adapters.sql.batch_context import BatchContext
 from ledger.adapters.sql.entity_cache import CoEvents, FinalEntities, StoredEvents
 from ledger.adapters.sql.event_store import EventStore, engine_of, lock_org
-from ledger.adapters.sql.records import decode_stored, record_from_stored
+from ledger.adapters.sql.records import record_of
 from ledger.adapters.sql.tables import (
     EVENTS_TABLE,
     closed_periods,
@@ -68,15 +68,7 @@ class SqlAppendTransaction:
 
     def save(self, events: Sequence[Any]) -> list[Record]:
         recordings = self.store.save(*events)
-        mapper = self.store.mapper
-        # Without cipher or compressor the bytes are the transcoder's JSON: the parser alone reads
-        # them back (``decode_stored``'s fast path, the rebuild's), not the transcoder's object hook.
-        as_text = mapper.cipher is None and mapper.compressor is None
-        records = [
-            record_from_stored(n.id, n.originator_id, n.originator_version, n.topic,
-                               decode_stored(mapper, n.state.decode("utf-8") if as_text else n.state, as_text))
-            for n in (r.notification for r in recordings)
-        ]
+        records = [record_of(r.notification, r.domain_event) for r in recordings]
         self.saved.extend((record.entity_id, r.notification) for record, r in zip(records, recordings))
         return records
 

@@ -41,7 +41,7 @@ def open_event_store(database_url: str, statement_timeout_ms: int = 30_000, lock
     url = normalize_url(database_url)
     ledger = EventStore(
         env={
-            "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
+            "PERSISTENCE_MODULE": "ledger.adapters.sql.recorder:LedgerFactory",
             "SQLALCHEMY_URL": url,
             "CREATE_TABLE": "n",
         }

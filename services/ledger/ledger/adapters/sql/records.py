@@ -45,6 +45,17 @@ def record_from_stored(position: int, originator_id: UUID | str, version: int, t
     )
 
 
+def record_of(notification: Any, event: Any) -> Record:
+    """The record of an event just stored, from the state the mapper encoded (not decoded back).
+
+    The mapper encodes the event's attributes as they are (``envelope``, ``data``, ``timestamp``:
+    JSON values, the timestamp a datetime), so decoding the stored bytes would give the same values;
+    ``tests/storage/test_recorder.py`` checks that for the demo's batches.
+    """
+    return record_from_stored(notification.id, notification.originator_id, notification.originator_version,
+                              notification.topic, event.__dict__)
+
+
 _JSON = json.JSONDecoder()
 
 
