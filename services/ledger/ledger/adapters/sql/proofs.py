@@ -37,6 +37,7 @@ class LogProofs:
     def __init__(self, reader: Reader) -> None:
         self.reader = reader
         self.engine = reader.engine
+        self.one_statement = self.engine.dialect.name == "postgresql"  # see _one_statement
 
     def citations(self, org_id: str, entity_ids: list[str], tree_size: int) -> list[dict[str, Any]]:
         """The references the events of ``entity_ids`` made within the first ``tree_size`` leaves, in log order
@@ -119,7 +120,7 @@ class LogProofs:
     def inclusion(self, org_id: str, leaf_index: int, tree_size: int | None = None) -> Inclusion:
         """Inclusion proof of one leaf at ``tree_size`` (default: the latest checkpoint); one connection, four queries
         (on PostgreSQL with ``tree_size`` given: one statement, see ``_one_statement``)."""
-        if tree_size is not None and self.engine.dialect.name == "postgresql":
+        if tree_size is not None and self.one_statement:
             return self._inclusion_pg(org_id, leaf_index, tree_size)
         with Session(self.engine) as session:
             head = self.head(org_id, session)
@@ -145,7 +146,7 @@ class LogProofs:
 
     def consistency(self, org_id: str, first: int, second: int | None = None) -> Consistency:
         """Consistency proof between the trees of size ``first`` and ``second`` (default: the latest)."""
-        if second is not None and self.engine.dialect.name == "postgresql":
+        if second is not None and self.one_statement:
             return self._consistency_pg(org_id, first, second)
         with Session(self.engine) as session:
             head = self.head(org_id, session)
