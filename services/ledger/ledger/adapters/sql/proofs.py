@@ -15,6 +15,7 @@ other size it carries the root hash alone (computable from the nodes, but signed
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import select
@@ -36,6 +37,7 @@ class LogProofs:
     def __init__(self, reader: Reader) -> None:
         self.reader = reader
         self.engine = reader.engine
+        self.one_statement = self.engine.dialect.name == "postgresql"  # see _one_statement
 
     def citations(self, org_id: str, entity_ids: list[str], tree_size: int) -> list[dict[str, Any]]:
         """The references the events of ``entity_ids`` made within the first ``tree_size`` leaves, in log order
@@ -116,7 +118,10 @@ class LogProofs:
             after = batch[-1].leaf_index
 
     def inclusion(self, org_id: str, leaf_index: int, tree_size: int | None = None) -> Inclusion:
-        """Inclusion proof of one leaf at ``tree_size`` (default: the latest checkpoint); one connection, four queries."""
+        """Inclusion proof of one leaf at ``tree_size`` (default: the latest checkpoint); one connection, four queries
+        (on PostgreSQL with ``tree_size`` given: one statement, see ``_one_statement``)."""
+        if tree_size is not None and self.one_statement:
+            return self._inclusion_pg(org_id, leaf_index, tree_size)
         with Session(self.engine) as session:
             head = self.head(org_id, session)
             size = head.size if tree_size is None else self._within(head, tree_size)
@@ -141,6 +146,8 @@ class LogProofs:
 
     def consistency(self, org_id: str, first: int, second: int | None = None) -> Consistency:
         """Consistency proof between the trees of size ``first`` and ``second`` (default: the latest)."""
+        if second is not None and self.one_statement:
+            return self._consistency_pg(org_id, first, second)
         with Session(self.engine) as session:
             head = self.head(org_id, session)
             second = head.size if second is None else self._within(head, second)
@@ -151,6 +158,38 @@ class LogProofs:
             return Consistency(first, second, merkle.consistency_proof(store, first, second),
                                merkle.root_at(store, first), merkle.root_at(store, second),
                                _issued(session, org_id, first, head), _issued(session, org_id, second, head))
+
+    def _inclusion_pg(self, org_id: str, leaf_index: int, tree_size: int) -> Inclusion:
+        recorder = _KeyRecorder()
+        merkle.root_at(recorder, tree_size)
+        if 0 <= leaf_index < tree_size:
+            merkle.inclusion_proof(recorder, leaf_index, tree_size)
+        leaf = ("LEFT JOIN LATERAL (SELECT en.leaf_index, en.leaf_hash, ev.id, ev.originator_id, "
+                f"ev.originator_version, ev.topic, ev.state FROM ledger_entries en JOIN {self.reader.events.name} ev "
+                "ON ev.id = en.position WHERE en.org_id = %(org)s AND en.leaf_index = %(leaf)s) AS l ON true")
+        head, notes, memory, row = _one_statement(self.engine, org_id, sorted(recorder.keys), [tree_size], leaf,
+                                                  {"leaf": leaf_index})
+        size = self._within(head, tree_size)
+        if not 0 <= leaf_index < size:
+            raise RuleViolation("leaf-index-within-tree", f"leaf_index {leaf_index} is not in a tree of size "
+                                f"{size}", leaf_index=leaf_index, tree_size=size)
+        the_leaf = self._leaf(SimpleNamespace(**dict(zip(_LEAF_COLUMNS, row))))
+        return Inclusion(the_leaf, size, merkle.inclusion_proof(memory, leaf_index, size),
+                         merkle.root_at(memory, size), notes[0])
+
+    def _consistency_pg(self, org_id: str, first: int, second: int) -> Consistency:
+        recorder = _KeyRecorder()
+        if 0 < first <= second:
+            merkle.consistency_proof(recorder, first, second)
+            merkle.root_at(recorder, first)
+            merkle.root_at(recorder, second)
+        head, notes, memory, _ = _one_statement(self.engine, org_id, sorted(recorder.keys), [first, second])
+        second = self._within(head, second)
+        if not 0 < first <= second:
+            raise RuleViolation("consistency-sizes-ordered", f"a consistency proof needs 0 < first <= second; "
+                                f"got first={first}, second={second}", first=first, second=second)
+        return Consistency(first, second, merkle.consistency_proof(memory, first, second),
+                           merkle.root_at(memory, first), merkle.root_at(memory, second), notes[0], notes[1])
 
     @staticmethod
     def _within(head: tlog.Head, tree_size: int) -> int:
@@ -198,6 +237,47 @@ def _prefetched_consistency(store: tlog.SqlNodeStore, first: int, second: int) -
     memory = merkle.InMemoryNodeStore()
     memory.nodes.update(store.get_nodes(recorder.keys))
     return memory
+
+
+_LEAF_COLUMNS = ("leaf_index", "leaf_hash", "id", "originator_id", "originator_version", "topic", "state")
+
+
+def _one_statement(engine: Any, org_id: str, keys: list[tuple[int, int]], sizes: list[int], join: str = "",
+                   params: dict[str, Any] | None = None) -> tuple[tlog.Head, list[str | None], merkle.InMemoryNodeStore, Any]:
+    """The head, the checkpoints signed at ``sizes``, the nodes at ``keys`` (and the columns ``join`` adds) in one statement.
+
+    A proof's four queries, a transaction's BEGIN and its ROLLBACK were six round trips where the raw
+    node read makes one, and on a loaded server the round trips are most of a proof's time (a cProfile
+    of 300 inclusions: 5.6 s of 9.3 s in cursor.execute, 0.6 s in rollback). One statement on the
+    pool's DBAPI connection in autocommit: one round trip, and one snapshot for all it reads.
+    """
+    notes = ", ".join(f"(SELECT c.note FROM ledger_checkpoints c WHERE c.org_id = %(org)s AND c.size = {int(s)})"
+                      for s in sizes)
+    sql = (f"SELECT h.size, h.checkpoint, {notes}, ARRAY(SELECT n.idx::text || ':' || n.level::text || ':' || "
+           "encode(n.hash, 'hex') FROM ledger_log_nodes n JOIN unnest(%(lv)s::int[], %(ix)s::bigint[]) AS k(lv, ix) "
+           f"ON n.level = k.lv AND n.idx = k.ix WHERE n.org_id = %(org)s){', l.*' if join else ''} "
+           f"FROM ledger_log_heads h {join} WHERE h.org_id = %(org)s")
+    raw = engine.raw_connection()
+    try:
+        dbapi = raw.driver_connection
+        dbapi.autocommit = True
+        try:
+            with dbapi.cursor() as cur:
+                cur.execute(sql, {"org": org_id, "lv": [k[0] for k in keys], "ix": [k[1] for k in keys], **(params or {})})
+                row = cur.fetchone()
+        finally:
+            dbapi.autocommit = False
+    finally:
+        raw.close()
+    if row is None or int(row[0]) == 0:
+        raise NotFound("log-exists", f"{org_id} has no log (no event was ever appended)", org_id=org_id)
+    head = tlog.Head(int(row[0]), [], row[1])
+    notes_at = [head.checkpoint if size == head.size else note for size, note in zip(sizes, row[2:2 + len(sizes)])]
+    memory = merkle.InMemoryNodeStore()
+    for text in row[2 + len(sizes)]:
+        ix, lv, h = text.split(":")
+        memory.nodes[(int(lv), int(ix))] = bytes.fromhex(h)
+    return head, notes_at, memory, row[3 + len(sizes):]
 
 
 def _issued(session: Session, org_id: str, size: int, head: tlog.Head) -> str | None:
