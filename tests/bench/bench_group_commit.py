@@ -3,46 +3,34 @@ beside raw single-row commits from as many threads in the same run (``bench_appe
 
     .venv/bin/python -m tests.bench.bench_group_commit [rounds] [windows, e.g. 0,2,5]
 
-On a scratch PostgreSQL database of its own (``groupcommit_ab``), dropped after.
+On a scratch PostgreSQL database of its own, dropped after.
 """
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import sys
 
 from tests.bench import bench_append
-from tests.bench.bench_support import Server, create_database, drop_database, url_of
-
-DATABASE = "groupcommit_ab"
+from tests.bench.bench_support import Server, scratch_database
 
 
 def main(rounds: int, windows: list[str]) -> None:
-    from ledger.adapters.sql.migrations import migrate
-
-    drop_database(DATABASE)
-    create_database(DATABASE)
     results: dict[str, list[dict[str, float]]] = {}
     run = 0
-    try:
-        migrate(url_of(DATABASE))
+    with scratch_database("group_commit") as database:
         for _ in range(rounds):
             for window in windows:
-                os.environ["LEDGER_GROUP_COMMIT_MS"] = window
-                with Server(DATABASE) as server:
-                    for clients in (8, 32):
-                        bench_append.CLIENTS = clients
+                with Server(database, {"LEDGER_GROUP_COMMIT_MS": window}) as server:
+                    for clients in (bench_append.CLIENTS, bench_append.MANY_CLIENTS):
                         run += 1
-                        http = bench_append.http_concurrent(server, run, 1600 // clients, 30.0)
-                        raw = bench_append.raw_concurrent(DATABASE, http["positions"], run)
+                        http = bench_append.http_concurrent(server, run, 1600 // clients, 30.0, clients)
+                        raw = bench_append.raw_concurrent(database, http["positions"], run, clients)
                         row = {"ev_s": http["events_per_second"], "p50": http["p50_ms"], "p99": http["p99_ms"],
                                "raw": raw["rows_per_second"], "ratio": http["events_per_second"] / raw["rows_per_second"]}
                         results.setdefault(f"{clients} clients, window {window} ms", []).append(row)
                         print(f"{clients} clients, window {window} ms: " + json.dumps(
                             {k: round(v, 3) for k, v in row.items()}), flush=True)
-    finally:
-        drop_database(DATABASE)
     for name, rows in results.items():
         med = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
         span = {k: (min(r[k] for r in rows), max(r[k] for r in rows)) for k in ("ev_s", "ratio")}

@@ -28,9 +28,9 @@ class Settings:
     replica_wait_ms: int = 2000
     """How long a read asking for a position the replica has not replayed waits before going to the primary."""
     require_standby: bool = False
+    """Acknowledge an append only once a standby has flushed its commit (HA clusters; else 503)."""
     group_commit_ms: float = 0
     """Appends arriving within this many ms share one transaction and commit (0: each its own)."""
-    """Acknowledge an append only once a standby has flushed its commit (HA clusters; else 503)."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:

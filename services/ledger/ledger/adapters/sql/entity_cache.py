@@ -125,7 +125,7 @@ class FinalEntities:
 
     def forget(self, org_id: str) -> None:
         """Drop the CO's entities (they may have been read from a group's writes that did not commit)."""
-        for key in [k for k in self.entities if k[0] == org_id]:
+        for key in [k for k in list(self.entities) if k[0] == org_id]:  # a snapshot: other threads offer
             self.entities.pop(key, None)
 
     def offer(self, org_id: str, entity: Entity) -> bool:
