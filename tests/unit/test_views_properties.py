@@ -2,7 +2,7 @@
 
 A ledger is a random sequence of balanced vouchers on the 2023 chart, reversals, asset
 registrations, revaluations, transfers and disposals, leases with invoices, receipts and
-terminations, distributions and findings, with effective dates over 2024-2025 in any order and
+terminations, distributions, members with their shares, transfers and dividends, and findings, with effective dates over 2024-2025 in any order and
 some entries recorded late.
 """
 from __future__ import annotations
@@ -28,7 +28,7 @@ days = st.integers(0, 730).map(lambda n: (DAY0 + timedelta(days=n)).isoformat())
 amounts = st.integers(1, 1_000_000)
 ACTIONS = ("voucher", "voucher", "voucher", "reversal", "asset", "revalue", "transfer", "dispose", "lease",
            "invoice", "invoice", "receive", "receive", "terminate", "amend", "renew", "tender", "declare", "finding",
-           "rectify")
+           "rectify", "member", "member", "shares", "pay", "pay", "rename")
 
 
 class Draw:
@@ -40,6 +40,8 @@ class Draw:
         self.assets: dict[str, str] = {}
         self.leases: dict[str, dict[str, Any]] = {}
         self.findings: list[str] = []
+        self.members: dict[str, int] = {}
+        self.distributions: list[str] = []
 
     def day(self) -> str:
         return self.draw(days)
@@ -146,6 +148,35 @@ class Draw:
         self.log.add("DistributionDeclared", f"D{n}", self.day(), {
             "resolution_id": "R", "fiscal_year": 2024, "distributable": reserve + members, "reserve_fund": reserve,
             "member_distribution": members, "rate_per_share": self.draw(amounts)})
+        self.distributions.append(f"D{n}")
+
+    def member(self, n: int) -> None:
+        shares = self.draw(st.integers(1, 20))
+        self.log.add("MemberQualified", f"M{n}", self.day(), {"name": f"成员{n}", "household": f"H{n % 3}"})
+        self.log.add("SharesAllotted", f"M{n}", self.day(), {"shares": shares, "share_class": "人口股"})
+        self.members[f"M{n}"] = shares
+
+    def shares(self, n: int) -> None:
+        holders = sorted(m for m, held in self.members.items() if held)
+        if len(self.members) > 1 and holders:
+            giver = self.draw(st.sampled_from(holders))
+            to = self.draw(st.sampled_from(sorted(set(self.members) - {giver})))
+            moved = self.draw(st.integers(1, self.members[giver]))
+            self.log.add("SharesTransferred", giver, self.day(), {"to_member_id": to, "shares": moved,
+                                                                 "reason": "within_household"})
+            self.members[giver] -= moved
+            self.members[to] += moved
+
+    def pay(self, n: int) -> None:
+        if self.distributions and self.members:
+            self.log.add("DividendPaid", f"P{n}", self.day(), {
+                "distribution_id": self.draw(st.sampled_from(self.distributions)),
+                "member_id": self.draw(st.sampled_from(sorted(self.members))), "amount": self.draw(amounts)})
+
+    def rename(self, n: int) -> None:
+        if self.members:
+            self.log.add("MemberRecordCorrected", self.draw(st.sampled_from(sorted(self.members))), self.day(),
+                         {"name": f"更正{n}", "reason": "r"})
 
     def finding(self, n: int) -> None:
         self.log.add("FindingRecorded", f"F{n}", self.day(), {"period": "2024", "title": "t", "detail": "d"})

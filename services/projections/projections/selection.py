@@ -11,7 +11,12 @@ from the selection as from all the facts (tested), because:
   by the period start and by January 1 of the period's year and of the year before (opening
   balances, the year's result, retained earnings); so they are replaced by one ``journal`` fact
   per (account, year) from January 1 of the year before on, and one per account before it, each
-  dated at the earliest line it sums, with voucher id "" (``opening_facts``);
+  dated the first day of the first month it sums, with voucher id "" (``Totals``);
+- the yearly view reads earlier share allotments and transfers only as each member's shares at a
+  day of the period or later, and every view earlier dividend payments only as sums per
+  distribution (and per member for the distributions declared in the period): so they are replaced
+  by one fact per member and one per distribution (and member) (``Totals``). The read model keeps
+  these totals per month beside its facts, so a view as known now reads them instead of the rows;
 - the lines of a voucher that a reversal cites stay one by one (the reversal's lines are the cited
   voucher's with the sides swapped, and its date and amount are shown);
 - the CO's settings (``ORG_TYPES``) are read whatever their date, as ``audit.org_of`` does, and so are
@@ -78,11 +83,9 @@ def bucket_of(effective_date: str, boundary: str) -> str:
     return "" if effective_date < boundary else effective_date[:4]
 
 
-def opening_facts(sums: Iterable[tuple[str, str, str, int, int]]) -> list[Fact]:
-    """The summing facts of (bucket, account, earliest date, debit, credit) rows, in (bucket, account) order."""
-    return [Fact(position=0, seq=seq, kind="journal", type=OPENING_TYPE, entity_id="", effective_date=first,
-                 recorded_at="", account=account, debit=debit, credit=credit, attrs={"memo": ""})
-            for seq, (_, account, first, debit, credit) in enumerate(sorted(sums, key=lambda s: (s[0], s[1])))]
+def month_of(effective_date: str) -> str:
+    """"2024-03" of "2024-03-17": the grain of the read model's totals."""
+    return effective_date[:7]
 
 
 def cited_vouchers(facts: Iterable[Fact]) -> set[str]:
@@ -90,15 +93,111 @@ def cited_vouchers(facts: Iterable[Fact]) -> set[str]:
     return {str(f.attrs.get("reverses", "")) for f in facts if f.kind == "reversal"}
 
 
+def declared_in(facts: Iterable[Fact], period: Period) -> set[str]:
+    """The distributions declared within ``period`` (their payments to each member are shown)."""
+    start, end = period.start.isoformat(), period.end.isoformat()
+    return {f.entity_id for f in facts if f.kind == "DistributionDeclared" and start <= f.effective_date <= end}
+
+
+def summed_kinds(view: str) -> frozenset[str]:
+    """The kinds whose facts before the period ``view`` reads as totals (``Totals``), not one by one."""
+    reads = READS[view]
+    kinds = {"journal"} if reads.reads("journal") else set()
+    if all(reads.reads_earlier(k) for k in SHARE_KINDS):
+        kinds.update(SHARE_KINDS)
+    if reads.reads_earlier("DividendPaid"):
+        kinds.add("DividendPaid")
+    return frozenset(kinds)
+
+
+class Totals:
+    """The facts standing for earlier facts of the summed kinds: each a total per key, grain a month.
+
+    Contributions come from facts one by one (``add``: ``select_facts`` and the read model's SQL path)
+    or as monthly rows of the read model's totals (``add_row``); each (kind, key) keeps its months, so
+    a contribution taken back (``add(f, -1)``: a cited voucher's line, read one by one) leaves the
+    month out when it was its only line. ``facts()`` makes one fact per key, dated the first day of
+    its first month, in (kind, key) order at position 0:
+
+    - ``journal`` per (bucket, account), bucket the year from ``opening_boundary`` on and "" before:
+      debit and credit (an "OpeningSums" journal fact, voucher "");
+    - ``SharesAllotted`` per member: shares allotted and received less passed on (the member's net);
+    - ``DividendPaid`` per (distribution, member) for distributions declared in the period, per
+      distribution (member "") for the others: the amount paid.
+    """
+
+    def __init__(self, period: Period, declared: Iterable[str] = ()) -> None:
+        self.boundary = opening_boundary(period)
+        self.declared = frozenset(declared)
+        self.months: dict[tuple[str, str, str], dict[str, list[int]]] = {}
+
+    def add_row(self, kind: str, key: str, member: str, month: str, debit: int, credit: int, lines: int) -> None:
+        """One monthly total of the read model (``store.totals_table``): kind journal, shares or paid."""
+        if kind == "journal":
+            self._add(("journal", "" if f"{month}-01" < self.boundary else month[:4], key), month, debit, credit, lines)
+        elif kind == "shares":
+            self._add(("SharesAllotted", key, ""), month, debit, 0, lines)
+        elif kind == "paid":
+            self._add(("DividendPaid", key, member if key in self.declared else ""), month, debit, 0, lines)
+
+    def add(self, fact: Fact, sign: int = 1) -> None:
+        """One fact of a summed kind (``sign`` -1 takes it back)."""
+        for kind, key, member, debit, credit in contributions(fact):
+            self.add_row(kind, key, member, month_of(fact.effective_date), sign * debit, sign * credit, sign)
+
+    def _add(self, group: tuple[str, str, str], month: str, debit: int, credit: int, lines: int) -> None:
+        row = self.months.setdefault(group, {}).setdefault(month, [0, 0, 0])
+        row[0], row[1], row[2] = row[0] + debit, row[1] + credit, row[2] + lines
+
+    def facts(self) -> list[Fact]:
+        made: list[Fact] = []
+        for (kind, key, member), months in sorted(self.months.items(), key=lambda item: (_ORDER[item[0][0]], item[0])):
+            held = [m for m, row in months.items() if row[2]]
+            if not held:
+                continue
+            first = f"{min(held)}-01"
+            debit, credit = sum(months[m][0] for m in held), sum(months[m][1] for m in held)
+            if kind == "journal":
+                made.append(Fact(position=0, seq=len(made), kind="journal", type=OPENING_TYPE, entity_id="",
+                                 effective_date=first, recorded_at="", account=member, debit=debit, credit=credit,
+                                 attrs={"memo": ""}))
+            elif kind == "SharesAllotted":
+                made.append(Fact(position=0, seq=len(made), kind=kind, type=OPENING_TYPE, entity_id=key,
+                                 effective_date=first, recorded_at="", attrs={"shares": debit}))
+            else:
+                made.append(Fact(position=0, seq=len(made), kind=kind, type=OPENING_TYPE, entity_id="",
+                                 effective_date=first, recorded_at="",
+                                 attrs={"distribution_id": key, "member_id": member, "amount": debit}))
+        return made
+
+
+_ORDER = {"journal": 0, "SharesAllotted": 1, "DividendPaid": 2}
+
+SHARE_KINDS = ("SharesAllotted", "SharesTransferred")
+
+
+def contributions(fact: Fact) -> list[tuple[str, str, str, int, int]]:
+    """What one fact adds to the totals: (kind, key, member, debit, credit) rows of ``Totals.add_row``
+    (a journal row's member is its account; the read model's totals keep it as the key's second part)."""
+    if fact.kind == "journal":
+        return [("journal", fact.account, "", fact.debit, fact.credit)]
+    if fact.kind == "SharesAllotted":
+        return [("shares", fact.entity_id, "", int(fact.attrs["shares"]), 0)]
+    if fact.kind == "SharesTransferred":
+        moved = int(fact.attrs["shares"])
+        return [("shares", fact.entity_id, "", -moved, 0), ("shares", str(fact.attrs["to_member_id"]), "", moved, 0)]
+    if fact.kind == "DividendPaid":
+        return [("paid", str(fact.attrs["distribution_id"]), str(fact.attrs["member_id"]), int(fact.attrs["amount"]), 0)]
+    return []
+
+
 def select_facts(view: str, period: Period, facts: Sequence[Fact]) -> list[Fact]:
     """The facts ``view`` reads of ``period`` from all the CO's facts known (any order in, log order out)."""
     reads = READS[view]
     start, end = period.start.isoformat(), period.end.isoformat()
-    boundary = opening_boundary(period)
-    journal = reads.reads("journal")
+    summed = summed_kinds(view)
     cited = cited_vouchers(f for f in facts if f.effective_date <= end and reads.reads("reversal"))
     kept: list[Fact] = []
-    sums: dict[tuple[str, str], list] = {}
     for f in facts:
         if f.type in ORG_TYPES:
             kept.append(f)
@@ -106,14 +205,16 @@ def select_facts(view: str, period: Period, facts: Sequence[Fact]) -> list[Fact]
             continue
         elif f.effective_date >= start:
             kept.append(f)
-        elif f.kind == "journal":
-            if f.entity_id in cited:
-                kept.append(f)
-            elif journal:
-                row = sums.setdefault((bucket_of(f.effective_date, boundary), f.account),
-                                      [f.effective_date, 0, 0])
-                row[0], row[1], row[2] = min(row[0], f.effective_date), row[1] + f.debit, row[2] + f.credit
+        elif f.kind == "journal" and f.entity_id in cited:
+            kept.append(f)
+        elif f.kind in summed:
+            continue
         elif reads.reads_earlier(f.kind):
             kept.append(f)
+    totals = Totals(period, declared_in(kept, period))
+    for f in facts:
+        if f.kind in summed and f.effective_date < start and f.type not in ORG_TYPES \
+                and not (f.kind == "journal" and f.entity_id in cited):
+            totals.add(f)
     kept.sort(key=lambda f: (f.position, f.seq))
-    return opening_facts((b, a, first, d, c) for (b, a), (first, d, c) in sums.items()) + kept
+    return totals.facts() + kept
