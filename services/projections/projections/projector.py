@@ -71,8 +71,11 @@ class Projector:
     def last_position(self) -> int:
         return self.feed.last_position()
 
-    def catch_up(self, generation: int, progress: Progress | None = None, max_batches: int | None = None) -> int:
+    def catch_up(self, generation: int, progress: Progress | None = None, max_batches: int | None = None,
+                 totals: bool = True) -> int:
         """Project every record after the generation's tracking position; return how many.
+
+        ``totals``: keep the generation's totals with its facts (a rebuild builds them at once instead).
 
         On PostgreSQL the next page is read, and the previous one written, while this one is turned
         into facts (two helper threads); a batch is still written only after the previous one was
@@ -92,15 +95,15 @@ class Projector:
                 upto = records[-1].position
                 if writing is not None:
                     done, batches = self._written(writing, done, batches, progress, last)
-                write = partial(self._write, generation, org_of, facts, upto)
+                write = partial(self._write, generation, org_of, facts, upto, totals)
                 writing = (pool.submit(write) if pool is not None else _done(write)), upto, len(records)
             if writing is not None:
                 done, batches = self._written(writing, done, batches, progress, last)
         return done
 
-    def _write(self, generation: int, org_of: dict[int, str], facts: list[Fact], upto: int) -> None:
+    def _write(self, generation: int, org_of: dict[int, str], facts: list[Fact], upto: int, totals: bool) -> None:
         with self.engine.begin() as conn:
-            store.write_facts(conn, generation, org_of, facts, upto)
+            store.write_facts(conn, generation, org_of, facts, upto, totals)
 
     @staticmethod
     def _written(writing: tuple[Future[None], int, int], done: int, batches: int, progress: Progress | None,
@@ -118,6 +121,10 @@ class Projector:
             generation = store.active_generation(conn)
         if generation is None:
             return self.rebuild(progress)
+        with self.engine.connect() as conn:
+            ready = store.has_totals(conn, generation)
+        if not ready:  # a generation built by a release without totals
+            store.build_totals(self.engine, generation)
         return self.catch_up(generation, progress)
 
     def rebuild(self, progress: Progress | None = None, max_batches: int | None = None) -> int:
@@ -130,11 +137,12 @@ class Projector:
             if self.feed.as_text:
                 done = self.catch_up_set_based(generation, progress, max_batches)
             else:
-                done = self.catch_up(generation, progress, max_batches)
+                done = self.catch_up(generation, progress, max_batches, totals=False)
         if max_batches is not None and self.tracked(generation) < self.last_position():
             return done  # stopped early on purpose (tests, bounded runs): not swapped in
         store.index_generation(self.engine, generation)
-        done += self.catch_up(generation, progress)  # what was appended while the indexes were built
+        store.build_totals(self.engine, generation)  # from every fact written so far, in one statement
+        done += self.catch_up(generation, progress)  # what was appended meanwhile, with its totals
         previous = store.swap_in(self.engine, generation)
         if previous is not None and previous != generation:
             store.drop_generation(self.engine, previous)

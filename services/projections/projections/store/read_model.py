@@ -28,7 +28,8 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
-    case,
+    cast,
+    literal,
     func,
     insert,
     or_,
@@ -36,6 +37,7 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from ledger.adapters.sql.tables import entries
@@ -45,9 +47,13 @@ from projections.views.common import FINDING_KINDS
 from projections.selection import (
     ORG_TYPES,
     READS,
+    SHARE_KINDS,
+    Totals,
     cited_vouchers,
-    opening_boundary,
-    opening_facts,
+    contributions,
+    declared_in,
+    month_of,
+    summed_kinds,
 )
 
 control = MetaData()
@@ -108,12 +114,111 @@ def facts_table(generation: int, indexed: bool = True) -> Table:
     )
 
 
+TOTAL_COLUMNS = ("org_id", "kind", "key", "member", "month", "debit", "credit", "lines")
+
+
+@lru_cache(maxsize=64)
+def totals_table(generation: int) -> Table:
+    """The monthly totals of one generation's facts of the summed kinds (``selection.Totals``).
+
+    A row per (CO, kind, key, member, month): ``journal`` per account (key), debit and credit;
+    ``shares`` per member (key), net shares in ``debit``; ``paid`` per (distribution, member), the
+    amount in ``debit``; ``lines``: how many contributions the row sums. Kept in the transactions that
+    write the facts (``add_totals``), built at once from the facts by a rebuild (``build_totals``).
+    """
+    return Table(
+        f"proj_totals_g{generation}",
+        MetaData(),
+        Column("org_id", String(32), primary_key=True),
+        Column("kind", String(16), primary_key=True),
+        Column("key", String(64), primary_key=True),
+        Column("member", String(64), primary_key=True),
+        Column("month", String(7), primary_key=True),
+        Column("debit", BigInteger, nullable=False),
+        Column("credit", BigInteger, nullable=False),
+        Column("lines", BigInteger, nullable=False),
+    )
+
+
+_TOTALS_READY: set[tuple[str, int]] = set()
+
+
+def has_totals(conn: Connection, generation: int) -> bool:
+    """Whether the generation has its totals (a generation built before they existed has none until
+    ``build_totals``); a yes is remembered per database and generation."""
+    key = (str(conn.engine.url), generation)
+    if key in _TOTALS_READY:
+        return True
+    if conn.dialect.has_table(conn, totals_table(generation).name):
+        _TOTALS_READY.add(key)
+        return True
+    return False
+
+
+def build_totals(engine: Engine, generation: int) -> None:
+    """(Re)make the generation's totals from its facts in one transaction, which holds its tracking
+    row (so no batch of the follower commits in between)."""
+    table, c = totals_table(generation), facts_table(generation).c
+    with engine.begin() as conn:
+        unbounded(conn)
+        conn.execute(update(tracking).where(tracking.c.generation == generation)
+                     .values(position=tracking.c.position))
+        table.create(conn, checkfirst=True)
+        conn.execute(table.delete())
+
+        def attr(key: str) -> Any:
+            if conn.dialect.name == "postgresql":
+                return cast(c.attrs, postgresql.JSONB)[key].astext
+            return func.json_extract(c.attrs, f"$.{key}")
+
+        month, shares, none = func.substr(c.effective_date, 1, 7), cast(attr("shares"), BigInteger), literal("")
+        parts = union_all(
+            select(c.org_id, literal("journal").label("kind"), c.account.label("key"), none.label("member"),
+                   month.label("month"), c.debit.label("debit"), c.credit.label("credit"))
+            .where(c.kind == "journal", c.type.not_in(ORG_TYPES)),
+            select(c.org_id, literal("shares"), c.entity_id, none, month, shares, literal(0))
+            .where(c.kind == "SharesAllotted"),
+            select(c.org_id, literal("shares"), c.entity_id, none, month, -shares, literal(0))
+            .where(c.kind == "SharesTransferred"),
+            select(c.org_id, literal("shares"), cast(attr("to_member_id"), String), none, month, shares, literal(0))
+            .where(c.kind == "SharesTransferred"),
+            select(c.org_id, literal("paid"), cast(attr("distribution_id"), String), cast(attr("member_id"), String),
+                   month, cast(attr("amount"), BigInteger), literal(0))
+            .where(c.kind == "DividendPaid"),
+        ).subquery()
+        grouped = (parts.c.org_id, parts.c.kind, parts.c.key, parts.c.member, parts.c.month)
+        conn.execute(table.insert().from_select(
+            TOTAL_COLUMNS, select(*grouped, func.sum(parts.c.debit), func.sum(parts.c.credit), func.count())
+            .group_by(*grouped)))
+    _TOTALS_READY.add((str(engine.url), generation))
+
+
+def add_totals(conn: Connection, generation: int, org_of: dict[int, str], facts: Sequence[Fact]) -> None:
+    """Add facts to the generation's totals (one upsert of the batch's rows, summed per key first)."""
+    rows: dict[tuple[str, str, str, str, str], list[int]] = {}
+    for f in facts:
+        if f.type in ORG_TYPES:
+            continue
+        for kind, key, member, debit, credit in contributions(f):
+            row = rows.setdefault((org_of[f.position], kind, key, member, month_of(f.effective_date)), [0, 0, 0])
+            row[0], row[1], row[2] = row[0] + debit, row[1] + credit, row[2] + 1
+    if not rows:
+        return
+    table = totals_table(generation)
+    upsert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
+    upsert = upsert.on_conflict_do_update(
+        index_elements=list(TOTAL_COLUMNS[:5]),
+        set_={name: table.c[name] + upsert.excluded[name] for name in ("debit", "credit", "lines")})
+    conn.execute(upsert, [dict(zip(TOTAL_COLUMNS, (*key, *sums))) for key, sums in sorted(rows.items())])
+
+
 def start_generation(engine: Engine) -> int:
-    """Create the next generation's empty facts table (primary key only) and its tracking row."""
+    """Create the next generation's empty facts table (primary key only), its totals and its tracking row."""
     with engine.begin() as conn:
         latest = conn.execute(select(tracking.c.generation).order_by(tracking.c.generation.desc())).scalar()
         generation = (latest or 0) + 1
         facts_table(generation, indexed=False).create(conn, checkfirst=True)
+        totals_table(generation).create(conn, checkfirst=True)
         conn.execute(insert(tracking).values(generation=generation, position=0, complete=0))
     return generation
 
@@ -163,9 +268,13 @@ def tracked_position(conn: Connection, generation: int) -> int:
     return int(conn.execute(select(tracking.c.position).where(tracking.c.generation == generation)).scalar() or 0)
 
 
-def write_facts(conn: Connection, generation: int, org_of: dict[int, str], facts: Sequence[Fact], upto: int) -> None:
-    """Insert facts and move the generation's tracking to ``upto`` (the caller's transaction)."""
+def write_facts(conn: Connection, generation: int, org_of: dict[int, str], facts: Sequence[Fact], upto: int,
+                totals: bool = True) -> None:
+    """Insert facts, add them to the generation's totals (``totals``) and move its tracking to ``upto``
+    (the caller's transaction)."""
     insert_facts(conn, generation, org_of, facts)
+    if totals:
+        add_totals(conn, generation, org_of, facts)
     set_tracked_position(conn, generation, upto)
 
 
@@ -234,31 +343,55 @@ def swap_in(engine: Engine, generation: int) -> int | None:
 
 def drop_generation(engine: Engine, generation: int) -> None:
     facts_table(generation).drop(engine, checkfirst=True)
+    totals_table(generation).drop(engine, checkfirst=True)
 
 
 def read_selection(conn: Connection, generation: int, org_id: str, upto: int, view: str, period: Period) -> list[Fact]:
     """What ``selection.select_facts`` selects for ``view`` of ``period`` from the CO's facts with position <= upto.
 
-    Three statements (``selection_statements``): the facts read one by one (the settings, the
-    period's, the earlier kinds the view carries forward) in log order; the lines of the vouchers
-    their reversals cite; the sums of the other earlier journal lines per (year or "", account),
-    served by the covering index on (org, kind, effective date).
+    The facts read one by one (the settings, the period's, the earlier kinds the view carries
+    forward) in log order, and the lines of the vouchers their reversals cite; then the totals that
+    stand for the other earlier facts (``selection.Totals``). As known now (no fact of the CO after
+    ``upto`` in the read model) those come from the generation's monthly totals, a row per key and
+    month; as known at an earlier position, from the facts themselves: the journal's sums per
+    (account, month), served by the covering index on (org, kind, effective date), and the member
+    facts of the summed kinds. Statements: ``selection_statements``.
     """
-    facts = _facts(conn.execute(selection_statements(generation, org_id, upto, view, period)["facts"]).all())
+    statements = selection_statements(generation, org_id, upto, view, period)
+    facts = _facts(conn.execute(statements["facts"]).all())
     cited = sorted(cited_vouchers(facts))
     statements = selection_statements(generation, org_id, upto, view, period, cited)
+    earlier_cited: list[Fact] = []
     if statements["cited"] is not None:
-        facts = sorted(facts + _facts(conn.execute(statements["cited"]).all()), key=lambda f: (f.position, f.seq))
-    if statements["sums"] is None:
+        earlier_cited = _facts(conn.execute(statements["cited"]).all())
+        facts = sorted(facts + earlier_cited, key=lambda f: (f.position, f.seq))
+    if statements["totals"] is None:
         return facts
-    sums = conn.execute(statements["sums"]).all()
-    return opening_facts((b, a, first, int(d), int(cr)) for b, a, first, d, cr in sums) + facts
+    totals = Totals(period, declared_in(facts, period))
+    if has_totals(conn, generation):
+        rows = conn.execute(statements["totals"]).all()
+        # read after the totals: a batch committed in between shows here (facts and totals share transactions)
+        if int(conn.execute(statements["last"]).scalar() or 0) <= upto:
+            for row in rows:
+                totals.add_row(*row)
+            for fact in earlier_cited:
+                totals.add(fact, -1)
+            return totals.facts() + facts
+    if statements["sums"] is not None:
+        for account, month, debit, credit, lines in conn.execute(statements["sums"]).all():
+            totals.add_row("journal", account, "", month, int(debit), int(credit), int(lines))
+    if statements["members"] is not None:
+        for fact in _facts(conn.execute(statements["members"]).all()):
+            totals.add(fact)
+    return totals.facts() + facts
 
 
 def selection_statements(generation: int, org_id: str, upto: int, view: str, period: Period,
                          cited: Sequence[str] = ()) -> dict[str, Any]:
-    """The statements of ``read_selection``: "facts", then with the cited vouchers "cited" and "sums" (None: none)."""
-    reads = READS[view]
+    """The statements of ``read_selection``: "facts", then with the cited vouchers "cited", and for the
+    summed kinds "totals" with "last" (the CO's last position in the read model), or "sums" and
+    "members" (None: none)."""
+    reads, summed = READS[view], summed_kinds(view)
     c = facts_table(generation).c
     start, end = period.start.isoformat(), period.end.isoformat()
     columns = [c[name] for name in _FACT_COLUMNS]
@@ -266,9 +399,13 @@ def selection_statements(generation: int, org_id: str, upto: int, view: str, per
     others = (*mine, c.type.not_in(ORG_TYPES))
     kinds = () if reads.kinds is None else (c.kind.in_(sorted(reads.kinds)),)
     if reads.earlier is not None:
-        earlier_kinds = c.kind.in_(sorted(k for k in reads.earlier if reads.reads(k)))
+        earlier = {k for k in reads.earlier if reads.reads(k)}
     else:
-        earlier_kinds = c.kind.in_(sorted(reads.kinds - {"journal"})) if reads.kinds else c.kind != "journal"
+        earlier = set(reads.kinds - {"journal"}) if reads.kinds else None
+    if earlier is None:
+        earlier_kinds = c.kind.not_in(sorted({"journal"} | summed))
+    else:
+        earlier_kinds = c.kind.in_(sorted(earlier - summed))
     facts = union_all(
         # type in ORG_TYPES, said through the kind so that the (org, kind, ...) index finds them: such a
         # fact is the event's own (kind = type) or one of its flags
@@ -278,15 +415,26 @@ def selection_statements(generation: int, org_id: str, upto: int, view: str, per
         # findings concern the period they name, whenever recorded (views.FINDING_KINDS)
         select(*columns).where(*others, c.effective_date > end, c.kind.in_(FINDING_KINDS), *kinds),
     ).order_by("position", "seq")
-    if not reads.reads("journal"):
-        return {"facts": facts, "cited": None, "sums": None}
+    none = {"facts": facts, "cited": None, "totals": None, "last": None, "sums": None, "members": None}
+    if not summed:
+        return none
     journal = (*others, c.kind == "journal", c.effective_date < start)
-    bucket = case((c.effective_date < opening_boundary(period), ""), else_=func.substr(c.effective_date, 1, 4))
+    t = totals_table(generation).c
+    table_kinds = sorted({"journal": "journal", "SharesAllotted": "shares", "DividendPaid": "paid"}[k]
+                         for k in summed if k != "SharesTransferred")
+    month = func.substr(c.effective_date, 1, 7)
+    members = sorted(summed - {"journal"})
     return {
-        "facts": facts,
-        "cited": select(*columns).where(*journal, c.entity_id.in_(cited)) if cited else None,
-        "sums": select(bucket, c.account, func.min(c.effective_date), func.sum(c.debit), func.sum(c.credit))
-        .where(*journal, *((c.entity_id.not_in(cited),) if cited else ())).group_by(bucket, c.account),
+        **none,
+        "cited": select(*columns).where(*journal, c.entity_id.in_(cited)) if cited and "journal" in summed else None,
+        "totals": select(t.kind, t.key, t.member, t.month, t.debit, t.credit, t.lines)
+        .where(t.org_id == org_id, t.kind.in_(table_kinds), t.month < month_of(start)),
+        "last": select(func.max(c.position)).where(c.org_id == org_id),
+        "sums": select(c.account, month, func.sum(c.debit), func.sum(c.credit), func.count())
+        .where(*journal, *((c.entity_id.not_in(cited),) if cited else ())).group_by(c.account, month)
+        if "journal" in summed else None,
+        "members": select(*columns).where(*others, c.effective_date < start, c.kind.in_(members))
+        .order_by(c.position, c.seq) if members else None,
     }
 
 
