@@ -22,7 +22,7 @@ PERIODS = [Period.parse(p) for p in ("2024-01", "2025-03", "2025-Q2", "2024", "2
 def totals_of(services: Services, generation: int) -> list[tuple[Any, ...]]:
     table = store.totals_table(generation)
     with services.engine.connect() as conn:
-        return [tuple(row) for row in conn.execute(select(table).order_by(*table.primary_key.columns)).all()]
+        return [tuple(row) for row in conn.execute(select(table).order_by(*list(table.c)[:5])).all()]
 
 
 def active(services: Services) -> int:
@@ -42,7 +42,7 @@ def test_totals_kept_batch_by_batch_are_the_totals_a_rebuild_makes(services: Ser
     kept, built = totals_of(services, incremental), totals_of(services, rebuilt)
     assert kept == built
     kinds = {row[1] for row in built}
-    assert kinds == {"journal", "shares", "paid"}
+    assert kinds == {"journal", "shares", "paid", "paid_member"}
     # transfers move shares between members: the members' nets add up to what was allotted
     facts = [f for co in county.cos for f in AuditViews(services.reader).replay(co.org_id, projector.last_position())]
     assert any(f.kind == "SharesTransferred" for f in facts)

@@ -79,3 +79,14 @@ def test_a_share_transfer_moves_shares_between_two_members() -> None:
     log = Log()
     log.add("SharesTransferred", "M1", "2024-03-05", {"to_member_id": "M3", "shares": 4, "reason": "inheritance"})
     assert contributions(log.facts()[0]) == [("shares", "M1", "", -4, 0), ("shares", "M3", "", 4, 0)]
+
+
+def test_a_dividend_counts_once_per_distribution_and_once_per_member() -> None:
+    log = Log()
+    log.add("DividendPaid", "P1", "2024-02-01", {"distribution_id": "D-1", "member_id": "M1", "amount": 700})
+    assert contributions(log.facts()[0]) == [("paid", "D-1", "", 700, 0), ("paid_member", "D-1", "M1", 700, 0)]
+    for declared, expected in (((), ("D-1", "")), (("D-1",), ("D-1", "M1"))):
+        totals = Totals(Period(2025, "year"), declared)
+        totals.add(log.facts()[0])
+        assert [(f.attrs["distribution_id"], f.attrs["member_id"], f.attrs["amount"]) for f in totals.facts()] == [
+            (*expected, 700)]

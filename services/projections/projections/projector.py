@@ -141,7 +141,7 @@ class Projector:
         if max_batches is not None and self.tracked(generation) < self.last_position():
             return done  # stopped early on purpose (tests, bounded runs): not swapped in
         store.index_generation(self.engine, generation)
-        store.build_totals(self.engine, generation)  # from every fact written so far, in one statement
+        store.build_totals(self.engine, generation, parallel=True)  # from every fact written so far, set-based
         done += self.catch_up(generation, progress)  # what was appended meanwhile, with its totals
         previous = store.swap_in(self.engine, generation)
         if previous is not None and previous != generation:

@@ -132,13 +132,17 @@ class Totals:
         self.months: dict[tuple[str, str, str], dict[str, list[int]]] = {}
 
     def add_row(self, kind: str, key: str, member: str, month: str, debit: int, credit: int, lines: int) -> None:
-        """One monthly total of the read model (``store.totals_table``): kind journal, shares or paid."""
+        """One monthly total of the read model (``store.totals_table``): kind journal, shares, paid (per
+        distribution) or paid_member (per distribution and member; read for the distributions declared in
+        the period, whose per-distribution row is then left out)."""
         if kind == "journal":
             self._add(("journal", "" if f"{month}-01" < self.boundary else month[:4], key), month, debit, credit, lines)
         elif kind == "shares":
             self._add(("SharesAllotted", key, ""), month, debit, 0, lines)
-        elif kind == "paid":
-            self._add(("DividendPaid", key, member if key in self.declared else ""), month, debit, 0, lines)
+        elif kind == "paid" and key not in self.declared:
+            self._add(("DividendPaid", key, ""), month, debit, 0, lines)
+        elif kind == "paid_member" and key in self.declared:
+            self._add(("DividendPaid", key, member), month, debit, 0, lines)
 
     def add(self, fact: Fact, sign: int = 1) -> None:
         """One fact of a summed kind (``sign`` -1 takes it back)."""
@@ -187,7 +191,9 @@ def contributions(fact: Fact) -> list[tuple[str, str, str, int, int]]:
         moved = int(fact.attrs["shares"])
         return [("shares", fact.entity_id, "", -moved, 0), ("shares", str(fact.attrs["to_member_id"]), "", moved, 0)]
     if fact.kind == "DividendPaid":
-        return [("paid", str(fact.attrs["distribution_id"]), str(fact.attrs["member_id"]), int(fact.attrs["amount"]), 0)]
+        distribution, amount = str(fact.attrs["distribution_id"]), int(fact.attrs["amount"])
+        return [("paid", distribution, "", amount, 0),
+                ("paid_member", distribution, str(fact.attrs["member_id"]), amount, 0)]
     return []
 
 

@@ -16,7 +16,7 @@ import json
 from datetime import datetime, timezone
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 from sqlalchemy import (
     BigInteger,
@@ -118,25 +118,29 @@ TOTAL_COLUMNS = ("org_id", "kind", "key", "member", "month", "debit", "credit", 
 
 
 @lru_cache(maxsize=64)
-def totals_table(generation: int) -> Table:
+def totals_table(generation: int, indexed: bool = True) -> Table:
     """The monthly totals of one generation's facts of the summed kinds (``selection.Totals``).
 
-    A row per (CO, kind, key, member, month): ``journal`` per account (key), debit and credit;
-    ``shares`` per member (key), net shares in ``debit``; ``paid`` per (distribution, member), the
-    amount in ``debit``; ``lines``: how many contributions the row sums. Kept in the transactions that
-    write the facts (``add_totals``), built at once from the facts by a rebuild (``build_totals``).
+    A row per (CO, kind, key, member, month), unique (``indexed=False``: the table without its unique
+    index, which a bulk build adds once it is filled): ``journal`` per account (key), debit and
+    credit; ``shares`` per member (key), net shares in ``debit``; ``paid`` per distribution (key) and
+    ``paid_member`` per (distribution, member), the amount in ``debit``; ``lines``: how many
+    contributions the row sums. Kept in the transactions that write the facts (``add_totals``), built
+    at once from the facts by a rebuild (``build_totals``).
     """
+    name = f"proj_totals_g{generation}"
     return Table(
-        f"proj_totals_g{generation}",
+        name,
         MetaData(),
-        Column("org_id", String(32), primary_key=True),
-        Column("kind", String(16), primary_key=True),
-        Column("key", String(64), primary_key=True),
-        Column("member", String(64), primary_key=True),
-        Column("month", String(7), primary_key=True),
+        Column("org_id", String(32), nullable=False),
+        Column("kind", String(16), nullable=False),
+        Column("key", String(64), nullable=False),
+        Column("member", String(64), nullable=False),
+        Column("month", String(7), nullable=False),
         Column("debit", BigInteger, nullable=False),
         Column("credit", BigInteger, nullable=False),
         Column("lines", BigInteger, nullable=False),
+        *((Index(f"ux_{name}", "org_id", "kind", "key", "member", "month", unique=True),) if indexed else ()),
     )
 
 
@@ -155,42 +159,87 @@ def has_totals(conn: Connection, generation: int) -> bool:
     return False
 
 
-def build_totals(engine: Engine, generation: int) -> None:
-    """(Re)make the generation's totals from its facts in one transaction, which holds its tracking
-    row (so no batch of the follower commits in between)."""
-    table, c = totals_table(generation), facts_table(generation).c
+def build_totals(engine: Engine, generation: int, parallel: bool = False) -> None:
+    """(Re)make the generation's totals from its facts.
+
+    In one transaction that holds the generation's tracking row (no batch of the follower commits
+    in between), or with ``parallel`` (a rebuild's generation, which nothing else writes) in two
+    transactions at once on PostgreSQL: the journal and shares on one core, the dividends on the other.
+    """
+    table = totals_table(generation)
+    parallel = parallel and engine.dialect.name == "postgresql"
     with engine.begin() as conn:
         unbounded(conn)
         conn.execute(update(tracking).where(tracking.c.generation == generation)
                      .values(position=tracking.c.position))
-        table.create(conn, checkfirst=True)
-        conn.execute(table.delete())
-
-        def attr(key: str) -> Any:
-            if conn.dialect.name == "postgresql":
-                return cast(c.attrs, postgresql.JSONB)[key].astext
-            return func.json_extract(c.attrs, f"$.{key}")
-
-        month, shares, none = func.substr(c.effective_date, 1, 7), cast(attr("shares"), BigInteger), literal("")
-        parts = union_all(
-            select(c.org_id, literal("journal").label("kind"), c.account.label("key"), none.label("member"),
-                   month.label("month"), c.debit.label("debit"), c.credit.label("credit"))
-            .where(c.kind == "journal", c.type.not_in(ORG_TYPES)),
-            select(c.org_id, literal("shares"), c.entity_id, none, month, shares, literal(0))
-            .where(c.kind == "SharesAllotted"),
-            select(c.org_id, literal("shares"), c.entity_id, none, month, -shares, literal(0))
-            .where(c.kind == "SharesTransferred"),
-            select(c.org_id, literal("shares"), cast(attr("to_member_id"), String), none, month, shares, literal(0))
-            .where(c.kind == "SharesTransferred"),
-            select(c.org_id, literal("paid"), cast(attr("distribution_id"), String), cast(attr("member_id"), String),
-                   month, cast(attr("amount"), BigInteger), literal(0))
-            .where(c.kind == "DividendPaid"),
-        ).subquery()
-        grouped = (parts.c.org_id, parts.c.kind, parts.c.key, parts.c.member, parts.c.month)
-        conn.execute(table.insert().from_select(
-            TOTAL_COLUMNS, select(*grouped, func.sum(parts.c.debit), func.sum(parts.c.credit), func.count())
-            .group_by(*grouped)))
+        table.drop(conn, checkfirst=True)
+        totals_table(generation, indexed=False).create(conn)  # filled first, indexed once after
+        if not parallel:
+            for statement in (*_totals_statements(conn, generation, "books"),
+                              *_totals_statements(conn, generation, "dividends")):
+                conn.execute(statement)
+            for index in table.indexes:
+                index.create(conn)
+    if parallel:
+        def build(part: str) -> None:
+            with engine.begin() as conn:
+                unbounded(conn)
+                for statement in _totals_statements(conn, generation, part):
+                    conn.execute(statement)
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="totals") as pool:
+            list(pool.map(build, ("dividends", "books")))
+        with engine.begin() as conn:
+            unbounded(conn)
+            for index in table.indexes:
+                index.create(conn)
     _TOTALS_READY.add((str(engine.url), generation))
+
+
+def _totals_statements(conn: Connection, generation: int, part: str) -> list[Any]:
+    """The INSERT ... SELECT statements of ``build_totals``: part "books" (journal, shares) or "dividends"
+    (paid per member, then per distribution from those). Each stored attribute text is parsed once."""
+    table, c = totals_table(generation), facts_table(generation).c
+    month, none = func.substr(c.effective_date, 1, 7).label("month"), literal("")
+
+    def parsed(kinds: Sequence[str]) -> Any:
+        """The facts of ``kinds`` with their attributes parsed (PostgreSQL: jsonb; SQLite: the text)."""
+        attrs = cast(c.attrs, postgresql.JSONB) if conn.dialect.name == "postgresql" else c.attrs
+        query = select(c.org_id, c.kind, c.entity_id, month, attrs.label("j")).where(c.kind.in_(kinds))
+        return query.offset(0).subquery() if conn.dialect.name == "postgresql" else query.subquery()
+
+    def attr(source: Any, key: str) -> Any:
+        if conn.dialect.name == "postgresql":
+            return source.c.j[key].astext
+        return func.json_extract(source.c.j, f"$.{key}")
+
+    def grouped(source: Any, kind: str, key: Any, member: Any, debit: Any) -> Any:
+        keys = (source.c.org_id, key, *(() if member is none else (member,)), source.c.month)
+        return table.insert().from_select(TOTAL_COLUMNS, select(
+            source.c.org_id, literal(kind), key, member, source.c.month, func.sum(debit), literal(0), func.count())
+            .group_by(*keys))
+
+    if part == "books":
+        journal = table.insert().from_select(TOTAL_COLUMNS, select(
+            c.org_id, literal("journal"), c.account, none, month, func.sum(c.debit), func.sum(c.credit), func.count())
+            .where(c.kind == "journal", c.type.not_in(ORG_TYPES)).group_by(c.org_id, c.account, month))
+        allotted, transfers = parsed(("SharesAllotted",)), parsed(("SharesTransferred",))
+        moves = union_all(
+            select(allotted.c.org_id, allotted.c.entity_id.label("member"), allotted.c.month,
+                   cast(attr(allotted, "shares"), BigInteger).label("shares")),
+            select(transfers.c.org_id, transfers.c.entity_id, transfers.c.month,
+                   -cast(attr(transfers, "shares"), BigInteger)),
+            select(transfers.c.org_id, cast(attr(transfers, "to_member_id"), String), transfers.c.month,
+                   cast(attr(transfers, "shares"), BigInteger)),
+        ).subquery()
+        return [journal, grouped(moves, "shares", moves.c.member, none, moves.c.shares)]
+    payments = parsed(("DividendPaid",))
+    per_member = grouped(payments, "paid_member", cast(attr(payments, "distribution_id"), String),
+                         cast(attr(payments, "member_id"), String), cast(attr(payments, "amount"), BigInteger))
+    t = table.c
+    per_distribution = table.insert().from_select(TOTAL_COLUMNS, select(
+        t.org_id, literal("paid"), t.key, none, t.month, func.sum(t.debit), literal(0), func.sum(t.lines))
+        .where(t.kind == "paid_member").group_by(t.org_id, t.key, t.month))
+    return [per_member, per_distribution]
 
 
 def add_totals(conn: Connection, generation: int, org_of: dict[int, str], facts: Sequence[Fact]) -> None:
@@ -359,15 +408,15 @@ def read_selection(conn: Connection, generation: int, org_id: str, upto: int, vi
     """
     statements = selection_statements(generation, org_id, upto, view, period)
     facts = _facts(conn.execute(statements["facts"]).all())
-    cited = sorted(cited_vouchers(facts))
-    statements = selection_statements(generation, org_id, upto, view, period, cited)
+    cited, declared = sorted(cited_vouchers(facts)), declared_in(facts, period)
+    statements = selection_statements(generation, org_id, upto, view, period, cited, declared)
     earlier_cited: list[Fact] = []
     if statements["cited"] is not None:
         earlier_cited = _facts(conn.execute(statements["cited"]).all())
         facts = sorted(facts + earlier_cited, key=lambda f: (f.position, f.seq))
     if statements["totals"] is None:
         return facts
-    totals = Totals(period, declared_in(facts, period))
+    totals = Totals(period, declared)
     if has_totals(conn, generation):
         rows = conn.execute(statements["totals"]).all()
         # read after the totals: a batch committed in between shows here (facts and totals share transactions)
@@ -387,10 +436,10 @@ def read_selection(conn: Connection, generation: int, org_id: str, upto: int, vi
 
 
 def selection_statements(generation: int, org_id: str, upto: int, view: str, period: Period,
-                         cited: Sequence[str] = ()) -> dict[str, Any]:
-    """The statements of ``read_selection``: "facts", then with the cited vouchers "cited", and for the
-    summed kinds "totals" with "last" (the CO's last position in the read model), or "sums" and
-    "members" (None: none)."""
+                         cited: Sequence[str] = (), declared: Iterable[str] = ()) -> dict[str, Any]:
+    """The statements of ``read_selection``: "facts"; then, given the vouchers cited and the distributions
+    declared in the period, "cited", and for the summed kinds "totals" with "last" (the CO's last
+    position in the read model), or "sums" and "members" (None: none)."""
     reads, summed = READS[view], summed_kinds(view)
     c = facts_table(generation).c
     start, end = period.start.isoformat(), period.end.isoformat()
@@ -422,13 +471,16 @@ def selection_statements(generation: int, org_id: str, upto: int, view: str, per
     t = totals_table(generation).c
     table_kinds = sorted({"journal": "journal", "SharesAllotted": "shares", "DividendPaid": "paid"}[k]
                          for k in summed if k != "SharesTransferred")
+    rows = [t.kind.in_(table_kinds)]
+    if "DividendPaid" in summed and declared:
+        rows.append(and_(t.kind == "paid_member", t.key.in_(sorted(declared))))
     month = func.substr(c.effective_date, 1, 7)
     members = sorted(summed - {"journal"})
     return {
         **none,
         "cited": select(*columns).where(*journal, c.entity_id.in_(cited)) if cited and "journal" in summed else None,
         "totals": select(t.kind, t.key, t.member, t.month, t.debit, t.credit, t.lines)
-        .where(t.org_id == org_id, t.kind.in_(table_kinds), t.month < month_of(start)),
+        .where(t.org_id == org_id, or_(*rows), t.month < month_of(start)),
         "last": select(func.max(c.position)).where(c.org_id == org_id),
         "sums": select(c.account, month, func.sum(c.debit), func.sum(c.credit), func.count())
         .where(*journal, *((c.entity_id.not_in(cited),) if cited else ())).group_by(c.account, month)
