@@ -27,7 +27,7 @@ from the selection as from all the facts (tested), because:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from ledger.domain.periods import Period
 from projections.facts import Fact
@@ -129,60 +129,71 @@ class Totals:
     def __init__(self, period: Period, declared: Iterable[str] = ()) -> None:
         self.boundary = opening_boundary(period)
         self.declared = frozenset(declared)
-        self.months: dict[tuple[str, str, str], dict[str, list[int]]] = {}
+        self.months: dict[tuple[int, str, str], dict[str, list[int]]] = {}
+        """(0 journal | 1 shares | 2 dividends, key, member) -> month -> [debit, credit, lines]."""
 
     def add_row(self, kind: str, key: str, member: str, month: str, debit: int, credit: int, lines: int) -> None:
         """One monthly total of the read model (``store.totals_table``): kind journal, shares, paid (per
         distribution) or paid_member (per distribution and member; read for the distributions declared in
         the period, whose per-distribution row is then left out)."""
         if kind == "journal":
-            self._add(("journal", "" if f"{month}-01" < self.boundary else month[:4], key), month, debit, credit, lines)
+            self._add((0, "" if f"{month}-01" < self.boundary else month[:4], key), month, debit, credit, lines)
         elif kind == "shares":
-            self._add(("SharesAllotted", key, ""), month, debit, 0, lines)
+            self._add((1, key, ""), month, debit, 0, lines)
         elif kind == "paid" and key not in self.declared:
-            self._add(("DividendPaid", key, ""), month, debit, 0, lines)
+            self._add((2, key, ""), month, debit, 0, lines)
         elif kind == "paid_member" and key in self.declared:
-            self._add(("DividendPaid", key, member), month, debit, 0, lines)
+            self._add((2, key, member), month, debit, 0, lines)
 
     def add(self, fact: Fact, sign: int = 1) -> None:
         """One fact of a summed kind (``sign`` -1 takes it back)."""
         for kind, key, member, debit, credit in contributions(fact):
             self.add_row(kind, key, member, month_of(fact.effective_date), sign * debit, sign * credit, sign)
 
-    def _add(self, group: tuple[str, str, str], month: str, debit: int, credit: int, lines: int) -> None:
+    def _add(self, group: tuple[int, str, str], month: str, debit: int, credit: int, lines: int) -> None:
         row = self.months.setdefault(group, {}).setdefault(month, [0, 0, 0])
         row[0], row[1], row[2] = row[0] + debit, row[1] + credit, row[2] + lines
 
     def facts(self) -> list[Fact]:
+        """One fact per (kind, key): journal by (bucket, account), then shares by member, then dividends by
+        (distribution, member)."""
         made: list[Fact] = []
-        for (kind, key, member), months in sorted(self.months.items(), key=lambda item: (_ORDER[item[0][0]], item[0])):
+        for (order, key, member), months in sorted(self.months.items()):
             held = [m for m, row in months.items() if row[2]]
             if not held:
                 continue
             first = f"{min(held)}-01"
-            debit, credit = sum(months[m][0] for m in held), sum(months[m][1] for m in held)
-            if kind == "journal":
-                made.append(Fact(position=0, seq=len(made), kind="journal", type=OPENING_TYPE, entity_id="",
-                                 effective_date=first, recorded_at="", account=member, debit=debit, credit=credit,
-                                 attrs={"memo": ""}))
-            elif kind == "SharesAllotted":
-                made.append(Fact(position=0, seq=len(made), kind=kind, type=OPENING_TYPE, entity_id=key,
-                                 effective_date=first, recorded_at="", attrs={"shares": debit}))
+            if len(held) == 1:
+                debit, credit, _ = months[held[0]]
             else:
-                made.append(Fact(position=0, seq=len(made), kind=kind, type=OPENING_TYPE, entity_id="",
-                                 effective_date=first, recorded_at="",
-                                 attrs={"distribution_id": key, "member_id": member, "amount": debit}))
+                debit, credit = sum(months[m][0] for m in held), sum(months[m][1] for m in held)
+            if order == 0:
+                made.append(_made(len(made), "journal", "", first, member, debit, credit, {"memo": ""}))
+            elif order == 1:
+                made.append(_made(len(made), "SharesAllotted", key, first, "", 0, 0, {"shares": debit}))
+            else:
+                made.append(_made(len(made), "DividendPaid", "", first, "", 0, 0,
+                                  {"distribution_id": key, "member_id": member, "amount": debit}))
         return made
 
 
-_ORDER = {"journal": 0, "SharesAllotted": 1, "DividendPaid": 2}
+def _made(seq: int, kind: str, entity_id: str, effective_date: str, account: str, debit: int, credit: int,
+          attrs: dict[str, Any]) -> Fact:
+    """A fact of ``Totals`` (what Fact(...) makes, without the frozen dataclass's slow ``__init__``)."""
+    fact = object.__new__(Fact)
+    fact.__dict__.update(position=0, seq=seq, kind=kind, type=OPENING_TYPE, entity_id=entity_id,
+                         effective_date=effective_date, recorded_at="", account=account, debit=debit,
+                         credit=credit, attrs=attrs)
+    return fact
+
 
 SHARE_KINDS = ("SharesAllotted", "SharesTransferred")
 
 
 def contributions(fact: Fact) -> list[tuple[str, str, str, int, int]]:
-    """What one fact adds to the totals: (kind, key, member, debit, credit) rows of ``Totals.add_row``
-    (a journal row's member is its account; the read model's totals keep it as the key's second part)."""
+    """What one fact adds to the totals, as rows (kind, key, member, debit, credit) of ``Totals.add_row``
+    and of the read model's totals: journal per account, shares per member, a dividend once per
+    distribution (paid) and once per (distribution, member) (paid_member)."""
     if fact.kind == "journal":
         return [("journal", fact.account, "", fact.debit, fact.credit)]
     if fact.kind == "SharesAllotted":

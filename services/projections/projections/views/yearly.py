@@ -49,7 +49,8 @@ def render_yearly(org: Row, period: Period, facts: Sequence[Fact], rules: Rules 
     }
     if rules.books_2023:
         closings = frozenset(f.entity_id for f in facts if f.kind == "ClosingPosted")
-        prior = appropriations_of(declarations(facts, f"{period.year - 1:04d}-01-01", day_before(start)))
+        prior = appropriations_of(declarations(facts, f"{period.year - 1:04d}-01-01", day_before(start),
+                                               members=False))
         statement = income_statement_2023(postings, start, end, appropriations, prior, closings)
         result = next(line["current_fen"] for line in statement["lines"] if line["item"] == "current_year_result")
         view.update({
@@ -116,23 +117,27 @@ def member_names(facts: Sequence[Fact]) -> dict[str, str]:
     return names
 
 
-def declarations(facts: Sequence[Fact], start: str, end: str) -> list[Row]:
-    """The distribution plans declared in the year, each with its members' shares, entitlement and dividends paid."""
-    shares, names = shares_at(facts, end), member_names(facts)
+def declarations(facts: Sequence[Fact], start: str, end: str, members: bool = True) -> list[Row]:
+    """The distribution plans declared in the year, each with its members' shares, entitlement and dividends
+    paid (``members=False``: the plans' own figures only, "members" empty and "paid_fen" 0)."""
+    declared = [f for f in facts if f.kind == "DistributionDeclared" and within(f.effective_date, start, end)]
+    if not declared:
+        return []
+    shares, names = (shares_at(facts, end), member_names(facts)) if members else ({}, {})
+    wanted = {f.entity_id for f in declared}
     paid: dict[tuple[str, str], int] = {}
-    for f in facts:
-        if f.kind == "DividendPaid":
+    for f in facts if members else ():
+        if f.kind == "DividendPaid" and f.attrs["distribution_id"] in wanted:
             key = (str(f.attrs["distribution_id"]), str(f.attrs["member_id"]))
             paid[key] = paid.get(key, 0) + int(f.attrs["amount"])
+    held = sorted(m for m, n in shares.items() if n)
     rows = []
-    for f in facts:
-        if f.kind != "DistributionDeclared" or not within(f.effective_date, start, end):
-            continue
+    for f in declared:
         a, rate = f.attrs, int(f.attrs["rate_per_share"])
-        members = sorted({m for m, n in shares.items() if n} | {m for d, m in paid if d == f.entity_id})
+        ids = sorted(set(held).union(m for d, m in paid if d == f.entity_id)) if members else []
         member_rows = [{"member_id": m, "name": names.get(m), "shares": shares.get(m, 0),
                         "entitled_fen": shares.get(m, 0) * rate, "paid_fen": paid.get((f.entity_id, m), 0)}
-                       for m in members]
+                       for m in ids]
         rows.append({"distribution_id": f.entity_id, "declared_on": f.effective_date, "fiscal_year": a["fiscal_year"],
                      "resolution_id": a.get("resolution_id"), "distributable_fen": int(a["distributable"]),
                      "reserve_fund_fen": int(a["reserve_fund"]),

@@ -14,18 +14,27 @@ SUFFIX = "_fen"
 
 
 def yuan_strings(value: Any) -> Any:
-    """``value`` with every ``<name>_fen`` key renamed ``<name>`` and its integer written in yuan."""
-    if isinstance(value, list):
-        return [yuan_strings(item) for item in value]
-    if not isinstance(value, dict):
+    """``value`` with every ``<name>_fen`` key renamed ``<name>`` and its integer written in yuan.
+
+    Containers are lists and dicts (what views are made of); a scalar is returned as it is, without
+    a call of its own (a yearly view holds tens of thousands).
+    """
+    kind = type(value)
+    if kind is list:
+        return [yuan_strings(item) if type(item) in _CONTAINERS else item for item in value]
+    if kind is not dict:
         return value
     out: dict[str, Any] = {}
     for key, item in value.items():
+        of = type(item)
         if key.endswith(SUFFIX):
             name = key[: -len(SUFFIX)]
             if name in value:
                 raise ValueError(f"both {key!r} and {name!r} in one row")
-            out[name] = format_fen(item) if isinstance(item, int) and not isinstance(item, bool) else yuan_strings(item)
+            out[name] = format_fen(item) if of is int else yuan_strings(item) if of in _CONTAINERS else item
         else:
-            out[key] = yuan_strings(item)
+            out[key] = yuan_strings(item) if of in _CONTAINERS else item
     return out
+
+
+_CONTAINERS = (list, dict)
