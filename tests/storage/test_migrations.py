@@ -56,8 +56,9 @@ def test_opening_the_ledger_runs_no_ddl(database_url: str, tmp_path: Path) -> No
                             services.reader.last_position())
     finally:
         event.remove(Engine, "before_cursor_execute", seen)
+    # a read-model generation's own tables (facts, totals) are made by the build that fills them
     ddl = [s for s in statements if s.lstrip().upper().startswith(DDL) and "proj_facts_g" not in s
-           and not s.lstrip().upper().startswith("CREATE INDEX IX_PROJ_FACTS")]
+           and "proj_totals_g" not in s and not s.lstrip().upper().startswith("CREATE INDEX IX_PROJ_FACTS")]
     assert ddl == []
     services.engine.dispose()
 

@@ -82,7 +82,7 @@ def build_services(settings: Settings) -> Services:
     if settings.admin_token:
         tokens.adopt_env_admin(engine, settings.admin_token)
     reader = Reader(store)
-    append_store = SqlAppendStore(store, require_standby=settings.require_standby)
+    append_store = SqlAppendStore(store, require_standby=settings.require_standby, inline=_inline(settings))
     group = GroupCommitter(append_store, settings.group_commit_ms / 1000) if settings.group_commit_ms > 0 else None
     services = Services(settings, store, engine, Appender(append_store, signer, settings.log_origin, group), reader,
                         signer, LogProofs(reader))
@@ -93,6 +93,15 @@ def build_services(settings: Settings) -> Services:
         services.replica = Services(settings, replica_store, engine, services.appender, replica_reader, signer,
                                     LogProofs(replica_reader))
     return services
+
+
+def _inline(settings: Settings) -> Any:
+    """The inline projection when LEDGER_INLINE_PROJECTION is on (else None)."""
+    if not settings.inline_projection:
+        return None
+    from projections.inline import InlineProjection
+
+    return InlineProjection()
 
 
 def open_readers(settings: Settings) -> Services:

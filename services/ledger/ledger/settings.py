@@ -31,6 +31,8 @@ class Settings:
     """Acknowledge an append only once a standby has flushed its commit (HA clusters; else 503)."""
     group_commit_ms: float = 0
     """Appends arriving within this many ms share one transaction and commit (0: each its own)."""
+    inline_projection: bool = False
+    """Each append writes its read-model facts in its own transaction (``projections.inline``)."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -53,6 +55,7 @@ class Settings:
             replica_wait_ms=int(env.get("LEDGER_REPLICA_WAIT_MS", cls.replica_wait_ms)),
             require_standby=env.get("LEDGER_REQUIRE_STANDBY", "").lower() in ("1", "true", "yes", "on"),
             group_commit_ms=float(env.get("LEDGER_GROUP_COMMIT_MS", cls.group_commit_ms)),
+            inline_projection=env.get("LEDGER_INLINE_PROJECTION", "").lower() in ("1", "true", "yes", "on"),
         )
 
 
@@ -71,6 +74,7 @@ ENVIRONMENT_VARIABLES = (
     "LEDGER_REPLICA_WAIT_MS",
     "LEDGER_REQUIRE_STANDBY",
     "LEDGER_GROUP_COMMIT_MS",
+    "LEDGER_INLINE_PROJECTION",
     "LEDGER_MAX_JSON_DEPTH",
     "LEDGER_BODY_TIMEOUT_S",
     "LEDGER_AUTH_FAILURES_PER_MINUTE",

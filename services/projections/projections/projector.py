@@ -79,31 +79,38 @@ class Projector:
 
         On PostgreSQL the next page is read, and the previous one written, while this one is turned
         into facts (two helper threads); a batch is still written only after the previous one was
-        committed and reported, so a failure in ``progress`` stops the build exactly as before.
+        committed and reported, so a failure in ``progress`` stops the build exactly as before. A batch
+        whose start another writer moved past (``store.TrackingMoved``: appends written with the inline
+        projection) ends the pass; the next one reads on from the new position.
         """
         with self.engine.connect() as conn:
             position = store.tracked_position(conn, generation)
         last, done, batches = self.last_position(), 0, 0
         overlap = self.engine.dialect.name == "postgresql"
-        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="projector") if overlap else nullcontext() as pool:
-            writing: tuple[Future[None], int, int] | None = None
-            for records in self.feed.pages(position, self.page, pool):
-                if max_batches is not None and batches + (writing is not None) >= max_batches:
-                    break
-                facts = facts_of_records(records)
-                org_of = {r.position: r.org_id for r in records}
-                upto = records[-1].position
+        try:
+            with ThreadPoolExecutor(max_workers=2, thread_name_prefix="projector") if overlap else nullcontext() as pool:
+                writing: tuple[Future[None], int, int] | None = None
+                for records in self.feed.pages(position, self.page, pool):
+                    if max_batches is not None and batches + (writing is not None) >= max_batches:
+                        break
+                    facts = facts_of_records(records)
+                    org_of = {r.position: r.org_id for r in records}
+                    upto = records[-1].position
+                    if writing is not None:
+                        done, batches = self._written(writing, done, batches, progress, last)
+                    write = partial(self._write, generation, org_of, facts, position, upto, totals)
+                    writing = (pool.submit(write) if pool is not None else _done(write)), upto, len(records)
+                    position = upto
                 if writing is not None:
                     done, batches = self._written(writing, done, batches, progress, last)
-                write = partial(self._write, generation, org_of, facts, upto, totals)
-                writing = (pool.submit(write) if pool is not None else _done(write)), upto, len(records)
-            if writing is not None:
-                done, batches = self._written(writing, done, batches, progress, last)
+        except store.TrackingMoved:
+            pass  # appends projected themselves meanwhile (inline): the next pass goes on from where they left it
         return done
 
-    def _write(self, generation: int, org_of: dict[int, str], facts: list[Fact], upto: int, totals: bool) -> None:
+    def _write(self, generation: int, org_of: dict[int, str], facts: list[Fact], after: int, upto: int,
+               totals: bool) -> None:
         with self.engine.begin() as conn:
-            store.write_facts(conn, generation, org_of, facts, upto, totals)
+            store.write_facts(conn, generation, org_of, facts, after, upto, totals)
 
     @staticmethod
     def _written(writing: tuple[Future[None], int, int], done: int, batches: int, progress: Progress | None,

@@ -317,14 +317,22 @@ def tracked_position(conn: Connection, generation: int) -> int:
     return int(conn.execute(select(tracking.c.position).where(tracking.c.generation == generation)).scalar() or 0)
 
 
-def write_facts(conn: Connection, generation: int, org_of: dict[int, str], facts: Sequence[Fact], upto: int,
-                totals: bool = True) -> None:
-    """Insert facts, add them to the generation's totals (``totals``) and move its tracking to ``upto``
-    (the caller's transaction)."""
+class TrackingMoved(Exception):
+    """Another writer (an inline projection) moved the generation's tracking past a batch being written."""
+
+
+def write_facts(conn: Connection, generation: int, org_of: dict[int, str], facts: Sequence[Fact], after: int,
+                upto: int, totals: bool = True) -> None:
+    """Move the generation's tracking from ``after`` to ``upto``, insert the facts and add them to its totals
+    (``totals``), in the caller's transaction; ``TrackingMoved`` (write nothing) if it is no longer at ``after``.
+
+    The tracking row is updated first: its lock orders this batch against an inline projection's.
+    """
+    if not advance_tracking(conn, generation, after, upto):
+        raise TrackingMoved(f"generation {generation} moved past position {after}")
     insert_facts(conn, generation, org_of, facts)
     if totals:
         add_totals(conn, generation, org_of, facts)
-    set_tracked_position(conn, generation, upto)
 
 
 def insert_facts(conn: Connection, generation: int, org_of: dict[int, str], facts: Sequence[Fact]) -> None:
@@ -333,6 +341,14 @@ def insert_facts(conn: Connection, generation: int, org_of: dict[int, str], fact
         _copy(conn, facts_table(generation, indexed=False).name, [_values(f, org_of[f.position]) for f in facts])
     elif facts:
         conn.execute(insert(facts_table(generation, indexed=False)), [_row(f, org_of[f.position]) for f in facts])
+
+
+def advance_tracking(conn: Connection, generation: int, after: int, upto: int) -> bool:
+    """Move the generation's tracking from ``after`` to ``upto`` if it is still at ``after`` (the caller's
+    transaction, which holds the row until it ends); False: another writer moved it."""
+    moved = conn.execute(update(tracking).where(tracking.c.generation == generation, tracking.c.position == after)
+                         .values(position=upto))
+    return moved.rowcount == 1
 
 
 def set_tracked_position(conn: Connection, generation: int, upto: int) -> None:
@@ -358,6 +374,11 @@ def lag(conn: Connection) -> dict[str, Any]:
         seconds = max(0.0, round((datetime.now(timezone.utc) - moment).total_seconds(), 3))
     return {"generation": generation, "tracked_position": tracked, "last_position": last,
             "positions": max(0, last - tracked), "seconds": seconds}
+
+
+def position_before(conn: Connection, position: int) -> int:
+    """The log's last position before ``position`` (0: none)."""
+    return int(conn.execute(select(func.max(entries.c.position)).where(entries.c.position < position)).scalar() or 0)
 
 
 def count_events(conn: Connection, after: int, upto: int) -> int:

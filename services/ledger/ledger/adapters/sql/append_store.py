@@ -9,7 +9,7 @@ log's new version only after the commit.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -38,6 +38,9 @@ from ledger.log.notes import Signer
 from ledger.log.record import Record
 from ledger.runtime import cyclic_gc_paused
 
+Inline = Callable[[Session, str, Sequence[Record]], None]
+"""A hook writing a batch's read-model rows in its transaction (``projections.inline.InlineProjection``)."""
+
 REGISTRIES = {"organization": organizations, "closed_period": closed_periods}
 """``EventType.registers`` names -> the table that keeps one row per registered thing."""
 
@@ -45,8 +48,10 @@ REGISTRIES = {"organization": organizations, "closed_period": closed_periods}
 class SqlAppendTransaction:
     """``application.ports.AppendTransaction`` over one SQLAlchemy session of the event store."""
 
-    def __init__(self, store: EventStore, session: Session, org_id: str, context: BatchContext) -> None:
+    def __init__(self, store: EventStore, session: Session, org_id: str, context: BatchContext,
+                 inline: Inline | None = None) -> None:
         self.store = store
+        self.inline = inline
         self.session = session
         self.org_id = org_id
         self.context = context
@@ -96,6 +101,8 @@ class SqlAppendTransaction:
             by_registry.setdefault(registry, []).append({"org_id": self.org_id, "position": position, **row})
         for registry, rows in by_registry.items():
             self.session.execute(insert(REGISTRIES[registry]), rows)
+        if self.inline is not None:
+            self.inline(self.session, self.org_id, records)
 
     def append_to_log(self, leaf_hashes: list[bytes], signer: Signer, origin: str, moment: datetime,
                       before: Head) -> Head:
@@ -113,8 +120,12 @@ class SqlAppendTransaction:
 class SqlAppendStore:
     """``application.ports.AppendStore`` on the event store's database (SQLite or PostgreSQL)."""
 
-    def __init__(self, store: EventStore, require_standby: bool = False, standby_wait_s: float = 1.0) -> None:
+    def __init__(self, store: EventStore, require_standby: bool = False, standby_wait_s: float = 1.0,
+                 inline: Inline | None = None) -> None:
         self.store = store
+        self.inline = inline
+        """Called with (session, CO, records) once a batch is indexed, before its commit: the inline
+        projection (``LEDGER_INLINE_PROJECTION``), wired by ``bootstrap``."""
         self.require_standby = require_standby and engine_of(store).dialect.name == "postgresql"
         """Confirm each commit reached a standby before it is acknowledged (``failover.confirm_replicated``)."""
         self.standby_wait_s = standby_wait_s
@@ -134,7 +145,7 @@ class SqlAppendStore:
             head = tlog.read_head(session, org_id)  # current while the CO's lock is held
             kept: CoEvents = self.stored.at(org_id, (head.size, head.checkpoint))
             tx = SqlAppendTransaction(self.store, session, org_id,
-                                      BatchContext(self.store, session, org_id, self.finals, kept))
+                                      BatchContext(self.store, session, org_id, self.finals, kept), self.inline)
             tx.head = head
             yield tx
         if tx.saved and tx.version is not None:
@@ -190,7 +201,7 @@ class SqlTransactionGroup:
             head = tlog.read_head(self.session, org_id)
             kept = owner.stored.at(org_id, (head.size, head.checkpoint))
             tx = SqlAppendTransaction(owner.store, self.session, org_id,
-                                      BatchContext(owner.store, self.session, org_id, owner.finals, kept))
+                                      BatchContext(owner.store, self.session, org_id, owner.finals, kept), owner.inline)
             tx.head = head
             yield tx
         self.released.append((org_id, kept, tx))

@@ -1,0 +1,50 @@
+"""The inline projection (``LEDGER_INLINE_PROJECTION``): an append writes its facts in its own transaction.
+
+Called by the append store once a batch's events, index and log rows are written, before the commit
+(``SqlAppendStore(inline=...)``). The facts and totals are ``facts.facts_of``'s, written by the same
+``store.write_facts`` as the follower's; so a view is current the moment an append commits.
+
+It writes only when the active generation has projected exactly everything before this batch: its
+tracking position is the log's last position before the batch's first (read under the store's
+table lock, so no other append is in between). Then it moves the tracking position to the batch's
+last, in the same transaction: the batch, its facts and the new position commit or roll back
+together (a refused batch in a group rolls back to its savepoint, its facts with it). Otherwise (the
+follower is behind, a rebuild is swapping in, the generation predates the totals) it writes nothing,
+and the follower catches up as before; its batch's tracking move is conditional on the position it
+read (``store.advance_tracking``), so the two never write the same facts.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
+from ledger.log.record import Record
+from projections.facts import facts_of_records
+from projections.store import read_model as store
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+
+class InlineProjection:
+    """The hook: ``inline(session, org_id, records)``; counts what it wrote and what it left to the follower."""
+
+    def __init__(self) -> None:
+        self.written = 0
+        self.left = 0
+
+    def __call__(self, session: "Session", org_id: str, records: Sequence[Record]) -> None:
+        if not records:
+            return
+        conn = session.connection()
+        generation = store.active_generation(conn)
+        if generation is None or not store.has_totals(conn, generation):
+            self.left += len(records)
+            return
+        before = store.position_before(conn, records[0].position)
+        if not store.advance_tracking(conn, generation, before, records[-1].position):
+            self.left += len(records)
+            return
+        facts = facts_of_records(list(records))
+        store.insert_facts(conn, generation, {r.position: org_id for r in records}, facts)
+        store.add_totals(conn, generation, {r.position: org_id for r in records}, facts)
+        self.written += len(records)

@@ -1,0 +1,143 @@
+"""The inline projection (``LEDGER_INLINE_PROJECTION``): an append writes its facts and totals in its own
+transaction when the read model is caught up to it, and leaves them to the follower otherwise; the two
+never write the same facts (on SQLite and PostgreSQL)."""
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from sqlalchemy import func, select
+
+from ledger.application.append import BatchError, EventRequest
+from ledger.bootstrap import Services, build_services
+from ledger.domain.periods import Period
+from ledger.seed import plan_county, write_county
+from ledger.settings import Settings
+from projections.audit_views import AuditViews, answer
+from projections.inline import InlineProjection
+from projections.projector import Projector
+from projections.store import read_model as store
+from tests.conftest import allow_frozen_time
+from tests.storage.conftest import register
+from tests.storage.test_group_commit import in_one_group
+from tests.storage.test_running_totals import declared_in_store, pay
+from tests.storage.test_totals import totals_of
+from tests.support.fakes import ORG
+
+COOP = "cooperative:test"
+
+
+@pytest.fixture
+def inline_services(database_url: str, tmp_path: Path) -> Iterator[Services]:
+    built = build_services(Settings(database_url=database_url, key_file=tmp_path / "log.key",
+                                    inline_projection=True))
+    allow_frozen_time(built.store)
+    yield built
+    built.engine.dispose()
+
+
+def voucher(number: int, on: date = date(2025, 3, 1), amount: str = "10.00") -> EventRequest:
+    return EventRequest("VoucherPosted", f"V-{number}", on, {"description": "凭证", "lines": [
+        {"account": "101", "side": "debit", "amount": amount}, {"account": "501", "side": "credit", "amount": amount}]})
+
+
+def state(services: Services) -> tuple[int, list[Any], list[Any]]:
+    """The active generation's tracking position, facts (attributes parsed) and totals."""
+    with services.engine.connect() as conn:
+        generation = store.active_generation(conn)
+        assert generation is not None
+        table = store.facts_table(generation)
+        facts = [(*r[:-1], json.loads(r[-1]))  # attrs as values (a set-based rebuild spells them PostgreSQL's way)
+                 for r in conn.execute(select(table).order_by(table.c.position, table.c.seq)).all()]
+        tracked = store.tracked_position(conn, generation)
+    return tracked, facts, totals_of(services, generation)
+
+
+def inline_of(services: Services) -> InlineProjection:
+    hook = services.appender.store.inline  # type: ignore[attr-defined]
+    assert isinstance(hook, InlineProjection)
+    return hook
+
+
+def test_an_append_is_in_the_read_model_at_its_commit(inline_services: Services) -> None:
+    services = inline_services
+    write_county(services.appender, plan_county(scale=0.005, seed=4))  # no read model yet: left to the follower
+    projector = Projector(services.store)
+    projector.run_once()
+    register(services, "TI-001")
+    for n in range(3):
+        services.appender.append("TI-001", COOP, [voucher(n), voucher(100 + n, date(2024, 11, 2))])
+    last = services.reader.last_position()
+    tracked, facts, totals = state(services)
+    assert tracked == last and inline_of(services).written == 1 + 6
+    views = AuditViews(services.reader)
+    for period in (Period(2025, "year"), Period(2025, "month", 3), Period(2025, "quarter", 1)):
+        now = views.view("TI-001", period, last)
+        known = views.co_prefix("TI-001", last)
+        assert now.source == "read-model"
+        assert now.sha256 == answer("TI-001", period, known, views.replay("TI-001", known["position"]))[1]
+    assert projector.run_once() == 0  # nothing left for the follower
+    projector.rebuild()  # the facts and totals the inline projection wrote are a rebuild's
+    assert state(services)[1:] == (facts, totals)
+
+
+def test_behind_the_follower_an_append_leaves_its_facts_to_it_then_goes_on(inline_services: Services) -> None:
+    services = inline_services
+    register(services, "TI-002")
+    projector = Projector(services.store)
+    projector.run_once()
+    with services.engine.begin() as conn:  # the follower has not yet projected the registration
+        generation = store.active_generation(conn)
+        store.set_tracked_position(conn, generation, 0)
+        store.delete_facts_after(conn, generation, 0)
+        conn.execute(store.totals_table(generation).delete())
+    services.appender.append("TI-002", COOP, [voucher(1)])
+    assert state(services)[0] == 0 and inline_of(services).left == 2  # the registration (no read model), this
+    assert projector.catch_up(generation) == 2
+    services.appender.append("TI-002", COOP, [voucher(2)])
+    tracked, facts, totals = state(services)
+    assert tracked == services.reader.last_position() and inline_of(services).written == 1
+    projector.rebuild()
+    assert state(services)[1:] == (facts, totals)
+
+
+def test_a_batch_the_inline_projection_moved_past_is_not_written_twice(inline_services: Services) -> None:
+    services = inline_services
+    register(services, "TI-003")
+    projector = Projector(services.store)
+    projector.run_once()
+    with services.engine.connect() as conn:
+        generation = store.active_generation(conn)
+        stale = store.tracked_position(conn, generation)
+    records = services.reader.records(org_ids=["TI-003"], limit=10)
+    services.appender.append("TI-003", COOP, [voucher(1)])  # written inline: tracking moves past ``stale``
+    with pytest.raises(store.TrackingMoved), services.engine.begin() as conn:
+        store.write_facts(conn, generation, {r.position: r.org_id for r in records}, [], stale, stale + 1)
+    tracked, facts, _ = state(services)
+    assert tracked == services.reader.last_position() and len(facts) == len({f[:2] for f in facts})
+
+
+def test_a_refused_append_in_a_group_takes_its_facts_back_with_it(inline_services: Services) -> None:
+    services = inline_services
+    declared_in_store(services)
+    Projector(services.store).run_once()
+    results, commits = in_one_group(services, [
+        lambda a: a.append(ORG, COOP, [pay("P-1", "M-1", "100.00")]),
+        lambda a: a.append(ORG, COOP, [pay("P-2", "M-1", "9000.00")]),  # over M-1's entitlement: refused
+        lambda a: a.append(ORG, COOP, [pay("P-3", "M-2", "100.00")]),
+    ])
+    assert commits == 1 and isinstance(results[1], BatchError)
+    tracked, facts, totals = state(services)
+    assert tracked == services.reader.last_position()
+    assert {f[5] for f in facts if f[3] == "DividendPaid"} >= {"P-1", "P-3"}
+    assert "P-2" not in {f[5] for f in facts}
+    with services.engine.connect() as conn:
+        generation = store.active_generation(conn)
+        paid = conn.execute(select(func.sum(store.totals_table(generation).c.debit)).where(
+            store.totals_table(generation).c.kind == "paid")).scalar()
+    assert paid == sum(f[11]["amount"] for f in facts if f[3] == "DividendPaid")
+    Projector(services.store).rebuild()
+    assert state(services)[1:] == (facts, totals)
