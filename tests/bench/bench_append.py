@@ -12,7 +12,9 @@
    each). Baseline: the same rows, one single-row INSERT and commit each, from as many threads.
 
 The events are the demo county's (``ledger.seed``): each run appends fresh COs' histories in their
-order, with money as yuan strings as a bookkeeper would send them.
+order, with money as yuan strings as a bookkeeper would send them. The server keeps the read model as
+deployed (``ledger run --with-projector``): each append also writes its facts and totals in its own
+transaction (the inline projection, on by default).
 """
 from __future__ import annotations
 
@@ -306,7 +308,9 @@ def measure(database: str, runs: int, log: Any, max_events: int = 20_000, per_cl
             f"{raw['rows_per_second']:,.0f} rows/s ({single['events']:,} events)")
         return {"http": {k: v for k, v in single.items() if k != "positions"}, "raw": raw}
 
-    with Server(database) as server:
+    # as deployed: the read model is kept (the follower thread), so each append also writes its facts
+    # (LEDGER_INLINE_PROJECTION, on by default)
+    with Server(database, args=("--with-projector",)) as server:
         for run in range(runs):
             batches = http_batches(server, run, max_events, seconds)
             raw = raw_batches(database, batches["positions"], run)

@@ -1,4 +1,5 @@
-"""Inline projection A/B: ``LEDGER_INLINE_PROJECTION`` off (the follower thread, polling every second) and on.
+"""Inline projection A/B: ``LEDGER_INLINE_PROJECTION`` off and on, the server running the follower thread
+(``ledger run --with-projector``, polling every second) either way.
 
 For each setting, alternately, on one scratch PostgreSQL database (dropped after):
 - appends: batches of 100 from one client, and single events from 8 clients (``bench_append``);
@@ -47,7 +48,7 @@ def fresh_views(server: Server, run: int, rounds: int = 40) -> dict[str, Any]:
             answer = client.get(f"/v1/orgs/{co.org_id}/audit/2025", headers=admin_headers())
             views.append(time.perf_counter() - sent)
             answer.raise_for_status()
-            sources.append(answer.json()["source"])
+            sources.append(answer.json()["as_known"]["source"])
     return {"events": len(events), "p50_ms": percentile(views, 50) * 1000, "p99_ms": percentile(views, 99) * 1000,
             "read_model_share": sources.count("read-model") / len(sources)}
 
@@ -58,7 +59,7 @@ def main(rounds: int) -> None:
     with scratch_database("inline") as database:
         for _ in range(rounds):
             for setting in SETTINGS:
-                with Server(database, {"LEDGER_INLINE_PROJECTION": setting}) as server:
+                with Server(database, {"LEDGER_INLINE_PROJECTION": setting}, ("--with-projector",)) as server:
                     run += 1
                     batches = bench_append.http_batches(server, run, 10_000, 30.0)
                     concurrent = bench_append.http_concurrent(server, run, 150, 20.0, bench_append.CLIENTS)

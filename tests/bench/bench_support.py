@@ -141,9 +141,9 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 class Server(LedgerServer):
     """`ledger run` (uvicorn) on 127.0.0.1 in a subprocess, on one of the bench's databases."""
 
-    def __init__(self, database: str, env: dict[str, str] | None = None) -> None:
+    def __init__(self, database: str, env: dict[str, str] | None = None, args: tuple[str, ...] = ()) -> None:
         super().__init__(url_of(database), RESULTS / f"server-{database}.log", ADMIN_TOKEN,
-                         RESULTS / "ledger-log.key", dict(env or {}))
+                         RESULTS / "ledger-log.key", dict(env or {}), args)
         self.database = database
 
 

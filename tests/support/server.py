@@ -36,6 +36,8 @@ class LedgerServer:
     key_file: Path
     env: dict[str, str] = field(default_factory=dict)
     """Settings beyond the database, port, token and key (e.g. ``LEDGER_REQUIRE_STANDBY``)."""
+    args: tuple[str, ...] = ()
+    """Options of ``ledger run`` (e.g. ``--with-projector``)."""
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
 
@@ -55,7 +57,7 @@ class LedgerServer:
         with open(self.log_path, "ab") as out:
             subprocess.run([sys.executable, "-m", "ledger", "migrate"], env=env, cwd=ROOT, stdout=out,
                            stderr=subprocess.STDOUT, check=True, timeout=120)
-            self.process = subprocess.Popen([sys.executable, "-m", "ledger", "run"], env=env, cwd=ROOT,
+            self.process = subprocess.Popen([sys.executable, "-m", "ledger", "run", *self.args], env=env, cwd=ROOT,
                                             stdout=out, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

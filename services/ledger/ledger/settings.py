@@ -31,7 +31,7 @@ class Settings:
     """Acknowledge an append only once a standby has flushed its commit (HA clusters; else 503)."""
     group_commit_ms: float = 0
     """Appends arriving within this many ms share one transaction and commit (0: each its own)."""
-    inline_projection: bool = False
+    inline_projection: bool = True
     """Each append writes its read-model facts in its own transaction (``projections.inline``)."""
 
     @classmethod
@@ -55,7 +55,7 @@ class Settings:
             replica_wait_ms=int(env.get("LEDGER_REPLICA_WAIT_MS", cls.replica_wait_ms)),
             require_standby=env.get("LEDGER_REQUIRE_STANDBY", "").lower() in ("1", "true", "yes", "on"),
             group_commit_ms=float(env.get("LEDGER_GROUP_COMMIT_MS", cls.group_commit_ms)),
-            inline_projection=env.get("LEDGER_INLINE_PROJECTION", "").lower() in ("1", "true", "yes", "on"),
+            inline_projection=env.get("LEDGER_INLINE_PROJECTION", "true").lower() in ("1", "true", "yes", "on"),
         )
 
 
