@@ -86,7 +86,8 @@ def main(database: str) -> Path:
              "`.venv/bin/python -m tests.bench.bench_plans` after `make bench`.", "",
              "## The indexes that serve them", ""]
     cur.execute("SELECT tablename, indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
-                "OR tablename = %s ORDER BY tablename, indexname", (list(TABLES), f"proj_facts_g{generation}"))
+                "OR tablename = ANY(%s) ORDER BY tablename, indexname",
+                (list(TABLES), [f"proj_facts_g{generation}", f"proj_totals_g{generation}"]))
     lines += ["| table | index | definition |", "| --- | --- | --- |"]
     lines += [f"| {t} | {i} | `{d.split(' USING ')[1] if ' USING ' in d else d}` |" for t, i, d in cur.fetchall()]
     lines += ["", _NOTES.format(g=generation), ""]
@@ -112,12 +113,16 @@ What each query uses:
 - Views, the read model (`store.read_selection`; what each view reads is `projections/selection.py`):
   `ix_proj_facts_g{g}_org_kind_effective` (`org_id, kind, effective_date, position`, covering
   `entity_id, account, debit, credit`) finds the CO's settings and, by kind, the earlier facts a view
-  carries forward (leases, rents, assets, matters; for the yearly view every kind but journal lines),
-  the lines of the vouchers a reversal cites, and makes the per-year sums of the earlier journal
-  lines from the index alone; `ix_proj_facts_g{g}_org_effective` (`org_id, effective_date, position`)
-  serves the facts of the period. The primary key (`position, seq`) is log order, applied by a sort of
-  the few rows found. `ix_proj_facts_g{g}_org_position` (`org_id, position`) is left for reads of a
-  CO's whole prefix.
+  carries forward (leases, rents, assets, matters; for the yearly view every kind but journal lines
+  and the summed member kinds), the lines of the vouchers a reversal cites, and, for a view known at
+  an earlier position, makes the per-month sums of the earlier journal lines from the index alone;
+  `ix_proj_facts_g{g}_org_effective` (`org_id, effective_date, position`) serves the facts of the
+  period. The primary key (`position, seq`) is log order, applied by a sort of the few rows found.
+  `ix_proj_facts_g{g}_org_position` (`org_id, position`) gives the CO's last fact (a view known now
+  reads the totals only when no fact of the CO follows its prefix) and is left for reads of a CO's
+  whole prefix. `ux_proj_totals_g{g}` (`org_id, kind, key, member, month`, unique) serves a view known
+  now: the monthly totals before its period (journal per account, shares per member, dividends per
+  distribution, and per member for the distributions declared in the period).
 - Views, the known-at position: `ix_entries_org_position` (`org_id, position`) answers the CO's last
   event at or before a position, its leaf index (tree size - 1) and recorded time in one backward
   probe; `ledger_entries_pkey` the global last position.
