@@ -24,7 +24,7 @@ from tests.conftest import allow_frozen_time
 from tests.storage.conftest import register
 from tests.storage.test_group_commit import in_one_group
 from tests.storage.test_running_totals import declared_in_store, pay
-from tests.storage.test_totals import totals_of
+from tests.storage.test_totals import active, totals_of
 from tests.support.fakes import ORG
 
 COOP = "cooperative:test"
@@ -141,3 +141,22 @@ def test_a_refused_append_in_a_group_takes_its_facts_back_with_it(inline_service
     assert paid == sum(f[11]["amount"] for f in facts if f[3] == "DividendPaid")
     Projector(services.store).rebuild()
     assert state(services)[1:] == (facts, totals)
+
+
+def test_an_append_whose_generation_was_dropped_meanwhile_is_stored_and_left_to_the_follower(
+        inline_services: Services) -> None:
+    """A rebuild's swap may drop the generation an append found active: the append still commits."""
+    services = inline_services
+    register(services, "TI-004")
+    projector = Projector(services.store)
+    projector.run_once()
+    generation = active(services)
+    store.facts_table(generation).drop(services.engine)  # what the swap's drop does under the append
+    outcome = services.appender.append("TI-004", COOP, [voucher(1)])
+    assert outcome.body["events"][0]["position"] == services.reader.last_position()
+    assert inline_of(services).left == 2 and inline_of(services).written == 0  # the registration, this one
+    with services.engine.connect() as conn:
+        assert store.tracked_position(conn, generation) < services.reader.last_position()
+    projector.rebuild()
+    tracked, facts, _ = state(services)
+    assert tracked == services.reader.last_position() and "V-1" in {f[5] for f in facts}

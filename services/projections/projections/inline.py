@@ -9,8 +9,8 @@ tracking position is the log's last position before the batch's first (read unde
 table lock, so no other append is in between). Then it moves the tracking position to the batch's
 last, in the same transaction: the batch, its facts and the new position commit or roll back
 together (a refused batch in a group rolls back to its savepoint, its facts with it). Otherwise (the
-follower is behind, a rebuild is swapping in, the generation predates the totals) it writes nothing,
-and the follower catches up as before; its batch's tracking move is conditional on the position it
+follower is behind, a rebuild is swapping in, the generation predates the totals, the write failed in
+its savepoint) it writes nothing and the append goes on: the follower catches up as before; its batch's tracking move is conditional on the position it
 read (``store.advance_tracking``), so the two never write the same facts.
 """
 from __future__ import annotations
@@ -41,10 +41,9 @@ class InlineProjection:
             self.left += len(records)
             return
         before = store.position_before(conn, records[0].position)
-        if not store.advance_tracking(conn, generation, before, records[-1].position):
+        org_of = {r.position: org_id for r in records}
+        if store.write_inline(conn, generation, before, records[-1].position, org_of,
+                              lambda: facts_of_records(list(records))):
+            self.written += len(records)
+        else:
             self.left += len(records)
-            return
-        facts = facts_of_records(list(records))
-        store.insert_facts(conn, generation, {r.position: org_id for r in records}, facts)
-        store.add_totals(conn, generation, {r.position: org_id for r in records}, facts)
-        self.written += len(records)

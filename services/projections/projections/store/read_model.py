@@ -13,11 +13,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 from datetime import datetime, timezone
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
+import psycopg2
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -39,6 +41,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from ledger.adapters.sql.tables import entries
 from ledger.domain.periods import Period
@@ -55,6 +58,8 @@ from projections.selection import (
     month_of,
     summed_kinds,
 )
+
+failure_log = logging.getLogger("ledger.projector")
 
 control = MetaData()
 
@@ -379,6 +384,28 @@ def lag(conn: Connection) -> dict[str, Any]:
         seconds = max(0.0, round((datetime.now(timezone.utc) - moment).total_seconds(), 3))
     return {"generation": generation, "tracked_position": tracked, "last_position": last,
             "positions": max(0, last - tracked), "seconds": seconds}
+
+
+def write_inline(conn: Connection, generation: int, before: int, upto: int, org_of: dict[int, str],
+                 facts_of: Callable[[], Sequence[Fact]]) -> bool:
+    """The inline projection's write (``projections.inline``): move the tracking from ``before`` to ``upto``
+    and write the facts and their totals, in a savepoint of the caller's transaction. False (nothing
+    written, the transaction usable) if the tracking is not at ``before``, or if the write fails, e.g. a
+    rebuild's swap dropped the generation in between: the follower then projects those positions."""
+    try:
+        with conn.begin_nested():
+            if not advance_tracking(conn, generation, before, upto):
+                return False
+            facts = facts_of()
+            insert_facts(conn, generation, org_of, facts)
+            add_totals(conn, generation, org_of, facts)
+    except (DBAPIError, psycopg2.Error) as exc:  # COPY runs on psycopg2's own cursor
+        cause = getattr(exc, "orig", None) or exc
+        failure_log.warning(json.dumps({"event": "inline-projection-skipped", "generation": generation,
+                                        "error": f"{type(cause).__name__}: {cause}"[:300]},
+                                       ensure_ascii=False))
+        return False
+    return True
 
 
 def position_before(conn: Connection, position: int) -> int:
