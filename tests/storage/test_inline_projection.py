@@ -10,8 +10,10 @@ from typing import Any, Iterator
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
-from ledger.application.append import BatchError, EventRequest
+from ledger.adapters.sql.append_store import SqlAppendTransaction
+from ledger.application.append import EventRequest
 from ledger.bootstrap import Services, build_services
 from ledger.domain.periods import Period
 from ledger.seed import plan_county, write_county
@@ -104,36 +106,60 @@ def test_behind_the_follower_an_append_leaves_its_facts_to_it_then_goes_on(inlin
     assert state(services)[1:] == (facts, totals)
 
 
-def test_a_batch_the_inline_projection_moved_past_is_not_written_twice(inline_services: Services) -> None:
+def test_a_follower_pass_an_append_moved_past_ends_quietly_and_writes_nothing_twice(
+        inline_services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The follower read the tracking position, then an append projected itself: the follower's page
+    holds the append's events, and its batch (from the stale position) must not be written."""
     services = inline_services
     register(services, "TI-003")
-    projector = Projector(services.store)
+    projector = Projector(services.store, page=2)
     projector.run_once()
-    with services.engine.connect() as conn:
-        generation = store.active_generation(conn)
-        stale = store.tracked_position(conn, generation)
-    records = services.reader.records(org_ids=["TI-003"], limit=10)
-    services.appender.append("TI-003", COOP, [voucher(1)])  # written inline: tracking moves past ``stale``
-    with pytest.raises(store.TrackingMoved), services.engine.begin() as conn:
-        store.write_facts(conn, generation, {r.position: r.org_id for r in records}, [], stale, stale + 1)
-    tracked, facts, _ = state(services)
-    assert tracked == services.reader.last_position() and len(facts) == len({f[:2] for f in facts})
+    generation = active(services)
+    stale = state(services)[0]
+    real = store.tracked_position
+
+    def read_then_append(conn: Any, asked: int) -> int:
+        position = real(conn, asked)
+        monkeypatch.setattr(store, "tracked_position", real)
+        services.appender.append("TI-003", COOP, [voucher(1), voucher(2), voucher(3)])  # inline: moves the tracking
+        return position
+
+    monkeypatch.setattr(store, "tracked_position", read_then_append)
+    assert projector.catch_up(generation) == 0
+    tracked, facts, totals = state(services)
+    assert tracked == services.reader.last_position() > stale and inline_of(services).written == 3
+    assert [f[5] for f in facts if f[3] == "journal"] == ["V-1", "V-1", "V-2", "V-2", "V-3", "V-3"]
+    assert projector.run_once() == 0
+    projector.rebuild()
+    assert state(services)[1:] == (facts, totals)
 
 
-def test_a_refused_append_in_a_group_takes_its_facts_back_with_it(inline_services: Services) -> None:
+def test_an_append_rolled_back_after_its_inline_write_takes_its_facts_back_with_it(
+        inline_services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A group member that fails after its facts were written (here: its idempotency record loses a race,
+    so the appender runs it again) rolls them back with its savepoint; the retry writes them once."""
     services = inline_services
     declared_in_store(services)
     Projector(services.store).run_once()
+    real, calls = SqlAppendTransaction.remember, []
+
+    def remember(self: SqlAppendTransaction, *args: Any) -> None:
+        calls.append(args[0])
+        if len(calls) == 2:  # the second member, after index() and its inline write
+            raise IntegrityError("INSERT INTO ledger_idempotency", {}, Exception("a lost race"))
+        real(self, *args)
+
+    monkeypatch.setattr(SqlAppendTransaction, "remember", remember)
     results, commits = in_one_group(services, [
-        lambda a: a.append(ORG, COOP, [pay("P-1", "M-1", "100.00")]),
-        lambda a: a.append(ORG, COOP, [pay("P-2", "M-1", "9000.00")]),  # over M-1's entitlement: refused
-        lambda a: a.append(ORG, COOP, [pay("P-3", "M-2", "100.00")]),
+        lambda a: a.append(ORG, COOP, [pay("P-1", "M-1", "100.00")], idempotency_key="k-1"),
+        lambda a: a.append(ORG, COOP, [pay("P-2", "M-1", "200.00")], idempotency_key="k-2"),
+        lambda a: a.append(ORG, COOP, [pay("P-3", "M-2", "100.00")], idempotency_key="k-3"),
     ])
-    assert commits == 1 and isinstance(results[1], BatchError)
+    assert all(not isinstance(r, Exception) for r in results), results
+    assert len(calls) == 4  # P-2 remembered twice: once rolled back, once kept
     tracked, facts, totals = state(services)
     assert tracked == services.reader.last_position()
-    assert {f[5] for f in facts if f[3] == "DividendPaid"} >= {"P-1", "P-3"}
-    assert "P-2" not in {f[5] for f in facts}
+    assert sorted(f[5] for f in facts if f[3] == "DividendPaid" and f[5].startswith("P-")) == ["P-1", "P-2", "P-3"]
     with services.engine.connect() as conn:
         generation = store.active_generation(conn)
         paid = conn.execute(select(func.sum(store.totals_table(generation).c.debit)).where(

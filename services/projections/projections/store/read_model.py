@@ -19,7 +19,6 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Sequence
 
-import psycopg2
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -390,8 +389,9 @@ def write_inline(conn: Connection, generation: int, before: int, upto: int, org_
                  facts_of: Callable[[], Sequence[Fact]]) -> bool:
     """The inline projection's write (``projections.inline``): move the tracking from ``before`` to ``upto``
     and write the facts and their totals, in a savepoint of the caller's transaction. False (nothing
-    written, the transaction usable) if the tracking is not at ``before``, or if the write fails, e.g. a
-    rebuild's swap dropped the generation in between: the follower then projects those positions."""
+    written, the transaction usable) if the tracking is not at ``before``, or if the write fails (a
+    rebuild's swap dropped the generation in between, facts that cannot be made of an event): the
+    follower then projects those positions, and reports what fails there."""
     try:
         with conn.begin_nested():
             if not advance_tracking(conn, generation, before, upto):
@@ -399,8 +399,8 @@ def write_inline(conn: Connection, generation: int, before: int, upto: int, org_
             facts = facts_of()
             insert_facts(conn, generation, org_of, facts)
             add_totals(conn, generation, org_of, facts)
-    except (DBAPIError, psycopg2.Error) as exc:  # COPY runs on psycopg2's own cursor
-        cause = getattr(exc, "orig", None) or exc
+    except Exception as exc:  # noqa: BLE001 - the database's (COPY: psycopg2's own) or making the facts: never the append's
+        cause = exc.orig if isinstance(exc, DBAPIError) else exc
         failure_log.warning(json.dumps({"event": "inline-projection-skipped", "generation": generation,
                                         "error": f"{type(cause).__name__}: {cause}"[:300]},
                                        ensure_ascii=False))
