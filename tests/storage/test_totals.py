@@ -3,18 +3,23 @@ rebuild, the same either way, and what a view as known now reads (on SQLite and 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from pathlib import Path
+from typing import Any, Iterator
 
+import pytest
 from sqlalchemy import select, update
 
 from ledger.application.append import EventRequest
-from ledger.bootstrap import Services
+from ledger.bootstrap import Services, build_services
+from ledger.settings import Settings
 from ledger.domain.periods import Period
 from ledger.seed import plan_county, write_county
 from projections.audit_views import VIEW_OF_PERIOD, AuditViews
+from projections.facts import facts_of_records
 from projections.projector import Projector
 from projections.selection import OPENING_TYPE, select_facts
 from projections.store import read_model as store
+from tests.conftest import allow_frozen_time
 
 PERIODS = [Period.parse(p) for p in ("2024-01", "2025-03", "2025-Q2", "2024", "2025")]
 
@@ -45,7 +50,7 @@ def test_totals_kept_batch_by_batch_are_the_totals_a_rebuild_makes(services: Ser
     built = totals_of(services, rebuilt)
     assert kept == built
     kinds = {row[1] for row in built}
-    assert kinds == {"journal", "shares", "paid", "paid_member"}
+    assert kinds == {"journal", "shares", "paid", "paid_member", store.POSITION_KIND}
     # transfers move shares between members: the members' nets add up to what was allotted
     facts = [f for co in county.cos for f in AuditViews(services.reader).replay(co.org_id, projector.last_position())]
     assert any(f.kind == "SharesTransferred" for f in facts)
@@ -114,3 +119,49 @@ def test_a_generation_without_totals_gets_them_from_the_follower(services: Servi
         assert not store.has_totals(conn, generation)
     projector.run_once()
     assert totals_of(services, generation) == expected
+
+
+@pytest.fixture
+def worker_services(database_url: str, tmp_path: Path) -> Iterator[Services]:
+    """Services whose appends leave the read model to the follower (no inline projection)."""
+    built = build_services(Settings(database_url=database_url, key_file=tmp_path / "log.key",
+                                    inline_projection=False))
+    allow_frozen_time(built.store)
+    yield built
+    built.engine.dispose()
+
+
+def test_totals_a_writer_without_them_left_behind_are_not_read_and_are_made_again(worker_services: Services) -> None:
+    """A release before the totals, run against this read model, moves the tracking and writes facts but
+    no totals: views known now must read the facts until the follower has made the totals again."""
+    services = worker_services
+    county = plan_county(scale=0.005, seed=8)
+    write_county(services.appender, county)
+    org_id = county.cos[0].org_id
+    projector = Projector(services.store)
+    projector.run_once()
+    generation = active(services)
+    services.appender.append(org_id, "cooperative:test", [EventRequest("VoucherPosted", "V-OLD", date(2024, 4, 1), {
+        "description": "旧版本写入", "lines": [{"account": "101", "side": "debit", "amount": "77.00"},
+                                          {"account": "501", "side": "credit", "amount": "77.00"}]})])
+    with services.engine.connect() as conn:
+        after = store.tracked_position(conn, generation)
+    records = [r for r in services.reader.records(after=after, limit=100)]
+    with services.engine.begin() as conn:  # what the earlier release's follower does: facts, tracking, no totals
+        if store.tracked_position(conn, generation) == after:
+            store.write_facts(conn, generation, {r.position: r.org_id for r in records},
+                              facts_of_records(records), after, records[-1].position, totals=False)
+    views = AuditViews(services.reader)
+    known = views.co_prefix(org_id, views.resolve_known_at(None))
+    facts = views.replay(org_id, known["position"])
+    with services.engine.connect() as conn:
+        assert store.tracked_position(conn, generation) == services.reader.last_position()
+        assert not store.totals_ready(conn, generation)
+        got = store.read_selection(conn, generation, org_id, known["position"], "yearly", Period(2025, "year"))
+    assert got == select_facts("yearly", Period(2025, "year"), facts)
+    projector.run_once()
+    with services.engine.connect() as conn:
+        assert store.totals_ready(conn, generation)
+    expected = totals_of(services, generation)
+    projector.rebuild()
+    assert totals_of(services, active(services)) == expected

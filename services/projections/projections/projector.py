@@ -129,8 +129,8 @@ class Projector:
         if generation is None:
             return self.rebuild(progress)
         with self.engine.connect() as conn:
-            ready = store.has_totals(conn, generation)
-        if not ready:  # a generation built by a release without totals
+            ready = store.totals_ready(conn, generation)
+        if not ready:  # built, or moved on, by a release that kept no totals
             store.build_totals(self.engine, generation)
         return self.catch_up(generation, progress)
 

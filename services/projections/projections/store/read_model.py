@@ -130,7 +130,9 @@ def totals_table(generation: int, indexed: bool = True) -> Table:
     credit; ``shares`` per member (key), net shares in ``debit``; ``paid`` per distribution (key) and
     ``paid_member`` per (distribution, member), the amount in ``debit``; ``lines``: how many
     contributions the row sums. Kept in the transactions that write the facts (``add_totals``), built
-    at once from the facts by a rebuild (``build_totals``).
+    at once from the facts by a rebuild (``build_totals``). One row with no CO (kind ``_position``)
+    holds the log position they have summed to, moved with the tracking position: the views read the
+    totals only when the two agree (``totals_ready``).
     """
     name = f"proj_totals_g{generation}"
     return Table(
@@ -163,6 +165,35 @@ def has_totals(conn: Connection, generation: int) -> bool:
     return False
 
 
+POSITION_KIND = "_position"
+"""The kind of the totals' one row with no CO: ``debit`` is the log position the totals have summed to."""
+
+
+def _position_row(generation: int) -> Any:
+    t = totals_table(generation).c
+    return and_(t.org_id == "", t.kind == POSITION_KIND)
+
+
+def totals_ready(conn: Connection, generation: int) -> bool:
+    """Whether the generation's totals sum exactly the facts it holds: they exist and have summed to its
+    tracking position (one statement, one snapshot). Not so when a writer that does not keep them (a
+    release before the totals, run against this read model) moved the tracking: then the views known
+    now read the facts, and the follower makes the totals again (``build_totals``)."""
+    if not has_totals(conn, generation):
+        return False
+    t = totals_table(generation)
+    summed = select(t.c.debit).where(_position_row(generation)).scalar_subquery()
+    row = conn.execute(select(tracking.c.position, summed).where(tracking.c.generation == generation)).first()
+    return row is not None and row[1] is not None and int(row[0]) == int(row[1])
+
+
+def _advance_totals(conn: Connection, generation: int, after: int, upto: int) -> bool:
+    """Move the totals' position from ``after`` to ``upto`` if it is there (else they are stale: left alone)."""
+    t = totals_table(generation)
+    moved = conn.execute(update(t).where(_position_row(generation), t.c.debit == after).values(debit=upto))
+    return moved.rowcount == 1
+
+
 def build_totals(engine: Engine, generation: int, parallel: bool = False) -> None:
     """(Re)make the generation's totals from its facts.
 
@@ -182,6 +213,7 @@ def build_totals(engine: Engine, generation: int, parallel: bool = False) -> Non
             for statement in (*_totals_statements(conn, generation, "books"),
                               *_totals_statements(conn, generation, "dividends")):
                 conn.execute(statement)
+            _insert_position(conn, generation)
             for index in table.indexes:
                 index.create(conn)
     if parallel:
@@ -194,6 +226,7 @@ def build_totals(engine: Engine, generation: int, parallel: bool = False) -> Non
             list(pool.map(build, ("dividends", "books")))
         with engine.begin() as conn:
             unbounded(conn)
+            _insert_position(conn, generation)  # a rebuild's generation: nothing moves its tracking meanwhile
             for index in table.indexes:
                 index.create(conn)
     if engine.dialect.name == "postgresql":
@@ -201,6 +234,13 @@ def build_totals(engine: Engine, generation: int, parallel: bool = False) -> Non
             unbounded(conn)
             conn.exec_driver_sql(f"ANALYZE {table.name}")  # the planner's row counts of the new table
     _TOTALS_READY.add((str(engine.url), generation))
+
+
+def _insert_position(conn: Connection, generation: int) -> None:
+    """The totals' position row: they sum the facts up to the tracking position (read in this transaction)."""
+    conn.execute(totals_table(generation).insert().values(
+        org_id="", kind=POSITION_KIND, key="", member="", month="", debit=tracked_position(conn, generation),
+        credit=0, lines=0))
 
 
 def _totals_statements(conn: Connection, generation: int, part: str) -> list[Any]:
@@ -278,6 +318,7 @@ def start_generation(engine: Engine) -> int:
         facts_table(generation, indexed=False).create(conn, checkfirst=True)
         totals_table(generation).create(conn, checkfirst=True)
         conn.execute(insert(tracking).values(generation=generation, position=0, complete=0))
+        _insert_position(conn, generation)
     return generation
 
 
@@ -340,7 +381,7 @@ def write_facts(conn: Connection, generation: int, org_of: dict[int, str], facts
     if not advance_tracking(conn, generation, after, upto):
         raise TrackingMoved(f"generation {generation} moved past position {after}")
     insert_facts(conn, generation, org_of, facts)
-    if totals:
+    if totals and _advance_totals(conn, generation, after, upto):
         add_totals(conn, generation, org_of, facts)
 
 
@@ -398,7 +439,8 @@ def write_inline(conn: Connection, generation: int, before: int, upto: int, org_
                 return False
             facts = facts_of()
             insert_facts(conn, generation, org_of, facts)
-            add_totals(conn, generation, org_of, facts)
+            if _advance_totals(conn, generation, before, upto):  # stale totals stay stale (not ready)
+                add_totals(conn, generation, org_of, facts)
     except Exception as exc:  # noqa: BLE001 - the database's (COPY: psycopg2's own) or making the facts: never the append's
         cause = exc.orig if isinstance(exc, DBAPIError) else exc
         failure_log.warning(json.dumps({"event": "inline-projection-skipped", "generation": generation,
@@ -470,7 +512,7 @@ def read_selection(conn: Connection, generation: int, org_id: str, upto: int, vi
     if statements["totals"] is None:
         return facts
     totals = Totals(period, declared)
-    if has_totals(conn, generation):
+    if totals_ready(conn, generation):
         rows = conn.execute(statements["totals"]).all()
         # read after the totals: a batch committed in between shows here (facts and totals share transactions)
         if int(conn.execute(statements["last"]).scalar() or 0) <= upto:
