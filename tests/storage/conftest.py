@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,12 +13,19 @@ from ledger.settings import Settings
 from tests.conftest import allow_frozen_time
 
 
-@pytest.fixture
-def services(database_url: str, tmp_path: Path) -> Iterator[Services]:
-    built = build_services(Settings(database_url=database_url, key_file=tmp_path / "log.key"))
+@contextmanager
+def built_services(database_url: str, tmp_path: Path, **settings: Any) -> Iterator[Services]:
+    """Services on the test's database with these ``Settings`` beyond the defaults; disposed after."""
+    built = build_services(Settings(database_url=database_url, key_file=tmp_path / "log.key", **settings))
     allow_frozen_time(built.store)
     yield built
     built.engine.dispose()
+
+
+@pytest.fixture
+def services(database_url: str, tmp_path: Path) -> Iterator[Services]:
+    with built_services(database_url, tmp_path) as built:
+        yield built
 
 
 def register(services: Services, org_id: str = "TC-001", street: str = "城关街道") -> None:

@@ -14,16 +14,14 @@ from sqlalchemy.exc import IntegrityError
 
 from ledger.adapters.sql.append_store import SqlAppendTransaction
 from ledger.application.append import EventRequest
-from ledger.bootstrap import Services, build_services
+from ledger.bootstrap import Services
 from ledger.domain.periods import Period
 from ledger.seed import plan_county, write_county
-from ledger.settings import Settings
 from projections.audit_views import AuditViews, answer
 from projections.inline import InlineProjection
 from projections.projector import Projector
 from projections.store import read_model as store
-from tests.conftest import allow_frozen_time
-from tests.storage.conftest import register
+from tests.storage.conftest import built_services, register
 from tests.storage.test_group_commit import in_one_group
 from tests.storage.test_running_totals import declared_in_store, pay
 from tests.storage.test_totals import active, totals_of
@@ -34,11 +32,8 @@ COOP = "cooperative:test"
 
 @pytest.fixture
 def inline_services(database_url: str, tmp_path: Path) -> Iterator[Services]:
-    built = build_services(Settings(database_url=database_url, key_file=tmp_path / "log.key",
-                                    inline_projection=True))
-    allow_frozen_time(built.store)
-    yield built
-    built.engine.dispose()
+    with built_services(database_url, tmp_path, inline_projection=True) as built:
+        yield built
 
 
 def voucher(number: int, on: date = date(2025, 3, 1), amount: str = "10.00") -> EventRequest:

@@ -10,8 +10,7 @@ import pytest
 from sqlalchemy import select, update
 
 from ledger.application.append import EventRequest
-from ledger.bootstrap import Services, build_services
-from ledger.settings import Settings
+from ledger.bootstrap import Services
 from ledger.domain.periods import Period
 from ledger.seed import plan_county, write_county
 from projections.audit_views import VIEW_OF_PERIOD, AuditViews
@@ -19,7 +18,7 @@ from projections.facts import facts_of_records
 from projections.projector import Projector
 from projections.selection import OPENING_TYPE, select_facts
 from projections.store import read_model as store
-from tests.conftest import allow_frozen_time
+from tests.storage.conftest import built_services
 
 PERIODS = [Period.parse(p) for p in ("2024-01", "2025-03", "2025-Q2", "2024", "2025")]
 
@@ -124,11 +123,8 @@ def test_a_generation_without_totals_gets_them_from_the_follower(services: Servi
 @pytest.fixture
 def worker_services(database_url: str, tmp_path: Path) -> Iterator[Services]:
     """Services whose appends leave the read model to the follower (no inline projection)."""
-    built = build_services(Settings(database_url=database_url, key_file=tmp_path / "log.key",
-                                    inline_projection=False))
-    allow_frozen_time(built.store)
-    yield built
-    built.engine.dispose()
+    with built_services(database_url, tmp_path, inline_projection=False) as built:
+        yield built
 
 
 def test_totals_a_writer_without_them_left_behind_are_not_read_and_are_made_again(worker_services: Services) -> None:

@@ -2,7 +2,7 @@
 
 Called by the append store once a batch's events, index and log rows are written, before the commit
 (``SqlAppendStore(inline=...)``). The facts and totals are ``facts.facts_of``'s, written by the same
-``store.write_facts`` as the follower's; so a view is current the moment an append commits.
+``store`` functions as the follower's; so a view is current the moment an append commits.
 
 It writes only when the active generation has projected exactly everything before this batch: its
 tracking position is the log's last position before the batch's first (read under the store's
@@ -10,8 +10,9 @@ table lock, so no other append is in between). Then it moves the tracking positi
 last, in the same transaction: the batch, its facts and the new position commit or roll back
 together (a refused batch in a group rolls back to its savepoint, its facts with it). Otherwise (the
 follower is behind, a rebuild is swapping in, the generation predates the totals, the write failed in
-its savepoint) it writes nothing and the append goes on: the follower catches up as before; its batch's tracking move is conditional on the position it
-read (``store.advance_tracking``), so the two never write the same facts.
+its savepoint) it writes nothing and the append goes on: the follower catches up as before. Its
+batch's tracking move is conditional on the position it read (``store.advance_tracking``), so the
+two never write the same facts.
 """
 from __future__ import annotations
 

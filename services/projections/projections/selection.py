@@ -137,7 +137,7 @@ class Totals:
         distribution) or paid_member (per distribution and member; read for the distributions declared in
         the period, whose per-distribution row is then left out)."""
         if kind == "journal":
-            self._add((0, "" if f"{month}-01" < self.boundary else month[:4], key), month, debit, credit, lines)
+            self._add((0, bucket_of(f"{month}-01", self.boundary), key), month, debit, credit, lines)
         elif kind == "shares":
             self._add((1, key, ""), month, debit, 0, lines)
         elif kind == "paid" and key not in self.declared:
@@ -214,6 +214,7 @@ def select_facts(view: str, period: Period, facts: Sequence[Fact]) -> list[Fact]
     start, end = period.start.isoformat(), period.end.isoformat()
     summed = summed_kinds(view)
     cited = cited_vouchers(f for f in facts if f.effective_date <= end and reads.reads("reversal"))
+    totals = Totals(period, declared_in((f for f in facts if reads.reads(f.kind)), period))
     kept: list[Fact] = []
     for f in facts:
         if f.type in ORG_TYPES:
@@ -225,13 +226,8 @@ def select_facts(view: str, period: Period, facts: Sequence[Fact]) -> list[Fact]
         elif f.kind == "journal" and f.entity_id in cited:
             kept.append(f)
         elif f.kind in summed:
-            continue
+            totals.add(f)
         elif reads.reads_earlier(f.kind):
             kept.append(f)
-    totals = Totals(period, declared_in(kept, period))
-    for f in facts:
-        if f.kind in summed and f.effective_date < start and f.type not in ORG_TYPES \
-                and not (f.kind == "journal" and f.entity_id in cited):
-            totals.add(f)
     kept.sort(key=lambda f: (f.position, f.seq))
     return totals.facts() + kept
