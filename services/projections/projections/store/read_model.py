@@ -38,6 +38,7 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from psycopg2.extras import execute_values
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
@@ -292,7 +293,8 @@ def _totals_statements(conn: Connection, generation: int, part: str) -> list[Any
 
 
 def add_totals(conn: Connection, generation: int, org_of: dict[int, str], facts: Sequence[Fact]) -> None:
-    """Add facts to the generation's totals (one upsert of the batch's rows, summed per key first)."""
+    """Add facts to the generation's totals: one multi-row upsert of the batch's rows, summed per key first
+    (so no key comes twice in a statement, which ON CONFLICT DO UPDATE refuses)."""
     rows: dict[tuple[str, str, str, str, str], list[int]] = {}
     for f in facts:
         if f.type in ORG_TYPES:
@@ -302,12 +304,28 @@ def add_totals(conn: Connection, generation: int, org_of: dict[int, str], facts:
             row[0], row[1], row[2] = row[0] + debit, row[1] + credit, row[2] + 1
     if not rows:
         return
+    values = [(*key, *sums) for key, sums in sorted(rows.items())]
     table = totals_table(generation)
-    upsert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
-    upsert = upsert.on_conflict_do_update(
+    if conn.dialect.name == "postgresql":  # one multi-row statement (psycopg2's executemany: a round trip a row)
+        cursor = conn.connection.cursor()
+        try:
+            execute_values(cursor, _UPSERT_SQL.format(table=table.name), values, page_size=_UPSERT_ROWS)
+        finally:
+            cursor.close()
+        return
+    upsert = sqlite.insert(table)
+    conn.execute(upsert.on_conflict_do_update(
         index_elements=list(TOTAL_COLUMNS[:5]),
-        set_={name: table.c[name] + upsert.excluded[name] for name in ("debit", "credit", "lines")})
-    conn.execute(upsert, [dict(zip(TOTAL_COLUMNS, (*key, *sums))) for key, sums in sorted(rows.items())])
+        set_={name: table.c[name] + upsert.excluded[name] for name in ("debit", "credit", "lines")}),
+        [dict(zip(TOTAL_COLUMNS, row)) for row in values])
+
+
+_UPSERT_SQL = (
+    f"INSERT INTO {{table}} AS t ({', '.join(TOTAL_COLUMNS)}) VALUES %s "
+    f"ON CONFLICT ({', '.join(TOTAL_COLUMNS[:5])}) DO UPDATE SET "
+    + ", ".join(f"{name} = t.{name} + EXCLUDED.{name}" for name in ("debit", "credit", "lines")))
+_UPSERT_ROWS = 1000
+"""Rows per upsert statement of ``add_totals`` on PostgreSQL."""
 
 
 def start_generation(engine: Engine) -> int:
