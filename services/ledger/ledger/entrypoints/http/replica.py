@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass
 
 from fastapi import FastAPI, Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ledger.adapters.sql.failover import last_position_or_none, probe_replica
 from ledger.bootstrap import Services
@@ -78,15 +79,32 @@ def _needed_position(services: Services, known_at: str | None, primary_last: int
 
 def install(app: FastAPI) -> None:
     """Add the Ledger-Read-From and lag headers to every answer that chose a database."""
+    app.add_middleware(ReadHeaders)
 
-    @app.middleware("http")
-    async def read_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response = await call_next(request)
-        choice: ReadChoice | None = getattr(request.state, "read_choice", None)
-        if choice is not None:
-            response.headers["Ledger-Read-From"] = choice.source
-            if choice.lag_positions is not None:
-                response.headers["Ledger-Replica-Lag-Positions"] = str(choice.lag_positions)
-            if choice.lag_seconds is not None:
-                response.headers["Ledger-Replica-Lag-Seconds"] = f"{choice.lag_seconds:g}"
-        return response
+
+class ReadHeaders:
+    """The headers of the read choice a route made (``request.state.read_choice``, kept in the ASGI scope's
+    state), added as the response starts: plain ASGI, so a request pays no task or stream for it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
+
+        async def send_with_headers(message: Message) -> None:
+            choice: ReadChoice | None = state.get("read_choice")
+            if message["type"] == "http.response.start" and choice is not None:
+                headers = [h for h in message.get("headers", []) if not h[0].lower().startswith(b"ledger-re")]
+                headers.append((b"ledger-read-from", choice.source.encode()))
+                if choice.lag_positions is not None:
+                    headers.append((b"ledger-replica-lag-positions", str(choice.lag_positions).encode()))
+                if choice.lag_seconds is not None:
+                    headers.append((b"ledger-replica-lag-seconds", f"{choice.lag_seconds:g}".encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
