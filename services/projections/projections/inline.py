@@ -4,6 +4,7 @@ Called by the append store once a batch's events, index and log rows are written
 (``SqlAppendStore(inline=...)``). The facts and totals are ``facts.facts_of``'s, written by the same
 ``store`` functions as the follower's; so a view is current the moment an append commits.
 
+On PostgreSQL all of it is one statement string, one round trip (``store.write_inline_block``).
 It writes only when the active generation has projected exactly everything before this batch: its
 tracking position is the log's last position before the batch's first (read under the store's
 table lock, so no other append is in between). Then it moves the tracking position to the batch's
@@ -27,22 +28,44 @@ if TYPE_CHECKING:
 
 
 class InlineProjection:
-    """The hook: ``inline(session, org_id, records)``; counts what it wrote and what it left to the follower."""
+    """The hook: ``inline(session, org_id, records)``; counts what it wrote and what it left to the follower.
+
+    On PostgreSQL the write is one round trip (``store.write_inline_block``), for the active generation
+    as last seen (kept here, checked in the block, read again after a batch it could not write).
+    """
 
     def __init__(self) -> None:
         self.written = 0
         self.left = 0
+        self._generation: dict[str, int] = {}
+        """The active generation last seen, per database (one with totals)."""
 
     def __call__(self, session: "Session", org_id: str, records: Sequence[Record]) -> None:
         if not records:
             return
         conn = session.connection()
+        org_of = {r.position: org_id for r in records}
+        if conn.dialect.name == "postgresql":
+            database = str(conn.engine.url)
+            generation = self._generation.get(database)
+            if generation is None:
+                generation = store.active_generation(conn)
+                if generation is None or not store.has_totals(conn, generation):
+                    self.left += len(records)
+                    return
+            if store.write_inline_block(conn, generation, records[0].position, records[-1].position, org_of,
+                                        facts_of_records(list(records))):
+                self._generation[database] = generation
+                self.written += len(records)
+            else:
+                self._generation.pop(database, None)
+                self.left += len(records)
+            return
         generation = store.active_generation(conn)
         if generation is None or not store.has_totals(conn, generation):
             self.left += len(records)
             return
         before = store.position_before(conn, records[0].position)
-        org_of = {r.position: org_id for r in records}
         if store.write_inline(conn, generation, before, records[-1].position, org_of,
                               lambda: facts_of_records(list(records))):
             self.written += len(records)

@@ -14,6 +14,7 @@ import csv
 import io
 import json
 import logging
+import secrets
 from datetime import datetime, timezone
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
@@ -295,16 +296,9 @@ def _totals_statements(conn: Connection, generation: int, part: str) -> list[Any
 def add_totals(conn: Connection, generation: int, org_of: dict[int, str], facts: Sequence[Fact]) -> None:
     """Add facts to the generation's totals: one multi-row upsert of the batch's rows, summed per key first
     (so no key comes twice in a statement, which ON CONFLICT DO UPDATE refuses)."""
-    rows: dict[tuple[str, str, str, str, str], list[int]] = {}
-    for f in facts:
-        if f.type in ORG_TYPES:
-            continue
-        for kind, key, member, debit, credit in contributions(f):
-            row = rows.setdefault((org_of[f.position], kind, key, member, month_of(f.effective_date)), [0, 0, 0])
-            row[0], row[1], row[2] = row[0] + debit, row[1] + credit, row[2] + 1
-    if not rows:
+    values = _total_rows(org_of, facts)
+    if not values:
         return
-    values = [(*key, *sums) for key, sums in sorted(rows.items())]
     table = totals_table(generation)
     if conn.dialect.name == "postgresql":  # one multi-row statement (psycopg2's executemany: a round trip a row)
         cursor = conn.connection.cursor()
@@ -318,6 +312,18 @@ def add_totals(conn: Connection, generation: int, org_of: dict[int, str], facts:
         index_elements=list(TOTAL_COLUMNS[:5]),
         set_={name: table.c[name] + upsert.excluded[name] for name in ("debit", "credit", "lines")}),
         [dict(zip(TOTAL_COLUMNS, row)) for row in values])
+
+
+def _total_rows(org_of: dict[int, str], facts: Sequence[Fact]) -> list[tuple[Any, ...]]:
+    """The totals' rows (TOTAL_COLUMNS) the facts add, summed per key, in key order."""
+    rows: dict[tuple[str, str, str, str, str], list[int]] = {}
+    for f in facts:
+        if f.type in ORG_TYPES:
+            continue
+        for kind, key, member, debit, credit in contributions(f):
+            row = rows.setdefault((org_of[f.position], kind, key, member, month_of(f.effective_date)), [0, 0, 0])
+            row[0], row[1], row[2] = row[0] + debit, row[1] + credit, row[2] + 1
+    return [(*key, *sums) for key, sums in sorted(rows.items())]
 
 
 _UPSERT_SQL = (
@@ -466,6 +472,63 @@ def write_inline(conn: Connection, generation: int, before: int, upto: int, org_
                                        ensure_ascii=False))
         return False
     return True
+
+
+def write_inline_block(conn: Connection, generation: int, first: int, upto: int, org_of: dict[int, str],
+                       facts: Sequence[Fact]) -> bool:
+    """``write_inline`` in one round trip (PostgreSQL): the same conditions and writes, as one PL/pgSQL
+    block in a savepoint, its values rendered by psycopg2's quoting. In the block: nothing unless
+    ``generation`` is still the active one; the tracking moves from the log's last position before
+    ``first`` to ``upto`` only if it is there, and only then are the facts inserted; the totals move and
+    add the facts' sums only if they had summed to that same position. True if the tracking moved (the
+    facts are written); False (nothing written, the transaction usable) otherwise, or if the block
+    failed (logged as ``inline-projection-skipped``): the follower then projects those positions."""
+    cursor = conn.connection.cursor()
+    try:
+        mogrify = cursor.mogrify
+
+        def rows(columns: Sequence[str], values: Iterable[Sequence[Any]]) -> str:
+            mark = "(" + ", ".join(["%s"] * len(columns)) + ")"
+            return ", ".join(mogrify(mark, row).decode() for row in values)
+
+        facts_sql = (f"INSERT INTO {facts_table(generation, indexed=False).name} ({', '.join(COLUMNS)}) VALUES "
+                     + rows(COLUMNS, [_values(f, org_of[f.position]) for f in facts]) + ";") if facts else ""
+        totals = _total_rows(org_of, facts)
+        totals_sql = _UPSERT_SQL.format(table=totals_table(generation).name).replace(
+            "VALUES %s", "VALUES " + rows(TOTAL_COLUMNS, totals), 1) + ";" if totals else ""
+        model = mogrify("%s", (READ_MODEL,)).decode()
+        position_kind = mogrify("%s", (POSITION_KIND,)).decode()
+    finally:
+        cursor.close()
+    body = (
+        f"DECLARE before bigint; BEGIN "
+        f"IF (SELECT generation FROM {active.name} WHERE name = {model}) IS DISTINCT FROM {generation} THEN "
+        f"RETURN; END IF; "
+        f"SELECT coalesce(max(position), 0) INTO before FROM {entries.name} WHERE position < {int(first)}; "
+        f"UPDATE {tracking.name} SET position = {int(upto)} WHERE generation = {generation} AND position = before; "
+        f"IF NOT FOUND THEN RETURN; END IF; "
+        f"{facts_sql} "
+        f"UPDATE {totals_table(generation).name} SET debit = {int(upto)} "
+        f"WHERE org_id = '' AND kind = {position_kind} AND debit = before; "
+        f"IF FOUND THEN {totals_sql} END IF; "
+        f"END"
+    )
+    tag = "$inline$"
+    while tag in body:
+        tag = f"$inline{secrets.token_hex(4)}$"
+    sql = (f"SAVEPOINT inline_projection; DO {tag}{body}{tag}; RELEASE SAVEPOINT inline_projection; "
+           f"SELECT position FROM {tracking.name} WHERE generation = {generation}")
+    try:  # no parameters: the driver still reads % as a placeholder mark, so every % is doubled
+        moved = conn.exec_driver_sql(sql.replace("%", "%%")).scalar()
+    except DBAPIError as exc:
+        if exc.connection_invalidated:
+            raise
+        conn.exec_driver_sql("ROLLBACK TO SAVEPOINT inline_projection; RELEASE SAVEPOINT inline_projection")
+        failure_log.warning(json.dumps({"event": "inline-projection-skipped", "generation": generation,
+                                        "error": f"{type(exc.orig).__name__}: {exc.orig}"[:300]},
+                                       ensure_ascii=False))
+        return False
+    return moved is not None and int(moved) == upto
 
 
 def position_before(conn: Connection, position: int) -> int:

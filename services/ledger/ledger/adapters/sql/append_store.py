@@ -3,7 +3,8 @@
 In one transaction, under the CO's append lock: the idempotency lookup, the CO's log head, the
 entities the rules read (``BatchContext``), the events (the eventsourcing store assigns their
 positions), the entries index, the references, the registry rows, the Merkle leaves with a signed
-checkpoint and the idempotency record. The kept stored events (``entity_cache``) move on to the
+checkpoint and the idempotency record (these after the events' insert kept in a ``Pipeline`` and sent
+in one round trip on PostgreSQL), then the inline projection's facts. The kept stored events (``entity_cache``) move on to the
 log's new version only after the commit.
 """
 from __future__ import annotations
@@ -16,13 +17,14 @@ from typing import Any
 
 import sqlalchemy.exc
 from eventsourcing.persistence import IntegrityError as EventStoreIntegrityError
-from sqlalchemy import insert, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from ledger.adapters.sql import failover, tlog
 from ledger.adapters.sql.batch_context import BatchContext
 from ledger.adapters.sql.entity_cache import CoEvents, FinalEntities, StoredEvents
 from ledger.adapters.sql.event_store import EventStore, engine_of, lock_org
+from ledger.adapters.sql.pipeline import Pipeline
 from ledger.adapters.sql.records import record_of
 from ledger.adapters.sql.tables import (
     EVENTS_TABLE,
@@ -60,6 +62,10 @@ class SqlAppendTransaction:
         """The log's (size, checkpoint) after this batch: the kept stored events' next version."""
         self.saved: list[tuple[str, Any]] = []
         """(entity id, stored notification) of every event saved, for the kept stored events."""
+        self.writes = Pipeline(session)
+        """The batch's writes after the events' insert, sent together by ``finish``."""
+        self.indexed: list[Record] = []
+        """The records indexed, for the inline projection once the writes are sent."""
 
     def replay_of(self, key: str) -> tuple[str, dict[str, Any]] | None:
         row = self.session.execute(select(idempotency.c.request_hash, idempotency.c.response).where(
@@ -80,7 +86,7 @@ class SqlAppendTransaction:
     def index(self, records: Sequence[Record], recorded: Sequence[datetime], first_leaf: int,
               leaf_hashes: Sequence[bytes], citations: Sequence[Citation],
               registrations: Sequence[tuple[str, dict[str, Any], int]]) -> None:
-        self.session.execute(insert(entries), [
+        self.writes.insert(entries, [
             {
                 "position": rec.position, "org_id": self.org_id, "entity_id": rec.entity_id,
                 "entity_version": rec.entity_version, "type": rec.type,
@@ -90,31 +96,37 @@ class SqlAppendTransaction:
             }
             for i, (rec, at) in enumerate(zip(records, recorded))
         ])
-        if citations:
-            self.session.execute(insert(references), [
-                {"position": position, "field": field, "target_id": target, "org_id": self.org_id,
-                 "entity_id": source, "entity_kind": kind}
-                for position, field, target, source, kind in citations
-            ])
+        self.writes.insert(references, [
+            {"position": position, "field": field, "target_id": target, "org_id": self.org_id,
+             "entity_id": source, "entity_kind": kind}
+            for position, field, target, source, kind in citations
+        ])
         by_registry: dict[str, list[dict[str, Any]]] = {}
         for registry, row, position in registrations:  # one multi-row insert per registry table
             by_registry.setdefault(registry, []).append({"org_id": self.org_id, "position": position, **row})
         for registry, rows in by_registry.items():
-            self.session.execute(insert(REGISTRIES[registry]), rows)
-        if self.inline is not None:
-            self.inline(self.session, self.org_id, records)
+            self.writes.insert(REGISTRIES[registry], rows)
+        self.indexed.extend(records)
 
     def append_to_log(self, leaf_hashes: list[bytes], signer: Signer, origin: str, moment: datetime,
                       before: Head) -> Head:
-        after = tlog.append_leaves(self.session, self.org_id, leaf_hashes, signer, origin, moment, before)
+        after = tlog.append_leaves(self.session, self.org_id, leaf_hashes, signer, origin, moment, before,
+                                   self.writes)
         self.version = (after.size, after.checkpoint)
         return after
 
     def remember(self, key: str, request_hash: str, body: dict[str, Any], recorded_at: datetime) -> None:
-        self.session.execute(insert(idempotency).values(
-            org_id=self.org_id, key=key, request_hash=request_hash,
-            response=json.dumps(body, ensure_ascii=False), recorded_at=recorded_at,
-        ))
+        self.writes.insert(idempotency, [{
+            "org_id": self.org_id, "key": key, "request_hash": request_hash,
+            "response": json.dumps(body, ensure_ascii=False), "recorded_at": recorded_at,
+        }])
+
+    def finish(self) -> None:
+        """Send the batch's kept writes, then write its read-model facts (the inline projection), before
+        the commit (or the group member's savepoint release)."""
+        self.writes.flush()
+        if self.inline is not None and self.indexed:
+            self.inline(self.session, self.org_id, self.indexed)
 
 
 class SqlAppendStore:
@@ -148,6 +160,7 @@ class SqlAppendStore:
                                       BatchContext(self.store, session, org_id, self.finals, kept), self.inline)
             tx.head = head
             yield tx
+            tx.finish()
         if tx.saved and tx.version is not None:
             self.stored.advanced(org_id, kept, tx.version, tx.saved)
         if self.require_standby:  # what was stored, or the stored answer a replay returns, is on a standby
@@ -204,6 +217,7 @@ class SqlTransactionGroup:
                                       BatchContext(owner.store, self.session, org_id, owner.finals, kept), owner.inline)
             tx.head = head
             yield tx
+            tx.finish()
         self.released.append((org_id, kept, tx))
 
     def forget(self) -> None:

@@ -4,7 +4,9 @@ The library's recorder adds one ORM object per stored event and flushes the sess
 writes the same columns with one Core INSERT ... RETURNING id per batch (SQLAlchemy's
 insertmanyvalues: multi-row VALUES, ids matched to rows in parameter order), after the same
 table lock, so positions are still assigned in order, gap-free, by the database's sequence.
-The rows are the library's (same table, same bytes); only the ORM's per-object work is gone.
+The rows are the library's (same table, same bytes); only the ORM's per-object work is gone. On
+PostgreSQL the lock, the library's NOTIFY and the insert travel as one string: one round trip where
+there were three, while every other append waits for the lock.
 """
 from __future__ import annotations
 
@@ -26,8 +28,10 @@ class LedgerRecorder(SQLAlchemyApplicationRecorder):
         if not stored_events:
             return []
         table = self.events_record_cls.__table__  # type: ignore[attr-defined]
-        self._lock_table(session)
         session.flush()  # anything the session holds goes first, as the library's flush would
+        if session.get_bind().dialect.name == "postgresql":
+            return self._insert_in_one_round_trip(session, table, stored_events)
+        self._lock_table(session)
         ids = session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), [
             {"originator_id": e.originator_id, "originator_version": e.originator_version,
              "topic": e.topic, "state": e.state}
@@ -35,6 +39,27 @@ class LedgerRecorder(SQLAlchemyApplicationRecorder):
         ]).scalars().all()
         self._notify_channel(session)
         return list(ids)
+
+    def _insert_in_one_round_trip(self, session: Session, table: Any,
+                                  stored_events: Sequence[StoredEvent]) -> list[int]:
+        """PostgreSQL: the library's table lock, its NOTIFY and the insert as one string of statements,
+        the values rendered by psycopg2's quoting; the ids come back with their keys (so in any order)."""
+        cursor = session.connection().connection.cursor()
+        try:
+            values = ", ".join(
+                cursor.mogrify("(%s::uuid, %s, %s, %s)",
+                               (str(e.originator_id), e.originator_version, e.topic, e.state)).decode()
+                for e in stored_events)
+        finally:
+            cursor.close()
+        name = table.fullname
+        sql = (f"LOCK TABLE {name} IN EXCLUSIVE MODE; NOTIFY {self.channel_name}; "
+               f"INSERT INTO {name} (originator_id, originator_version, topic, state) VALUES {values} "
+               f"RETURNING id, originator_id, originator_version")
+        # no parameters: the driver still reads % as a placeholder mark, so every % is doubled
+        rows = session.connection().exec_driver_sql(sql.replace("%", "%%")).all()
+        id_of = {(str(originator), int(version)): int(position) for position, originator, version in rows}
+        return [id_of[(str(e.originator_id), int(e.originator_version))] for e in stored_events]
 
 
 class LedgerFactory(Factory):

@@ -9,9 +9,10 @@ import json
 from datetime import datetime, timezone
 from typing import Iterable
 
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
+from ledger.adapters.sql.pipeline import Pipeline
 from ledger.adapters.sql.tables import checkpoints, log_heads, log_nodes
 from ledger.log import merkle
 from ledger.log.head import Head
@@ -54,26 +55,27 @@ def rfc3339(moment: datetime) -> str:
 
 def append_leaves(
     session: Session, org_id: str, leaf_hashes: list[bytes], signer: Signer, origin: str, moment: datetime,
-    head: Head | None = None,
+    head: Head | None = None, writes: Pipeline | None = None,
 ) -> Head:
     """Add leaves to the CO's log, store the new nodes and a signed checkpoint (head and history); return the head.
 
     ``head``: the CO's head as the caller just read it in this transaction (read again when None).
+    ``writes``: the append's pipeline, which sends these writes with the append's others (else at once).
     """
     head = read_head(session, org_id) if head is None else head
+    own = writes is None
+    writes = Pipeline(session) if writes is None else writes
     new_nodes, frontier = merkle.append_leaves(head.frontier, head.size, leaf_hashes)
-    if new_nodes:
-        session.execute(
-            insert(log_nodes),
-            [{"org_id": org_id, "level": lv, "idx": ix, "hash": h} for (lv, ix), h in new_nodes.items()],
-        )
+    writes.insert(log_nodes, [{"org_id": org_id, "level": lv, "idx": ix, "hash": h} for (lv, ix), h in new_nodes.items()])
     size = head.size + len(leaf_hashes)
     checkpoint = Checkpoint(origin, size, merkle.root_from_frontier(frontier), rfc3339(moment), ())
     note = signer.sign(checkpoint.body())
-    session.execute(insert(checkpoints).values(org_id=org_id, size=size, note=note))
+    writes.insert(checkpoints, [{"org_id": org_id, "size": size, "note": note}])
     values = {"size": size, "frontier": json.dumps([h.hex() for h in frontier]), "checkpoint": note}
     if head.size == 0 and head.checkpoint is None:
-        session.execute(insert(log_heads).values(org_id=org_id, **values))
+        writes.insert(log_heads, [{"org_id": org_id, **values}])
     else:
-        session.execute(update(log_heads).where(log_heads.c.org_id == org_id).values(**values))
+        writes.update(log_heads, values, {"org_id": org_id})
+    if own:
+        writes.flush()
     return Head(size, frontier, note)

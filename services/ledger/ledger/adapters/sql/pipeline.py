@@ -1,0 +1,75 @@
+"""An append's writes whose results nobody reads, sent to the database together.
+
+After the events are stored (their positions come back from the insert), an append writes the Merkle
+nodes, the signed checkpoint, the log head, the entries index, the references, the registry rows and
+the idempotency record: seven statements, each a round trip, most of them while the store's table
+lock is held and every other append waits. On PostgreSQL they are kept here and sent as one string of
+statements in one round trip (``flush``): multi-row ``INSERT ... VALUES`` lists, rendered by psycopg2's
+own quoting (``mogrify``: psycopg2 always interpolates on the client, so the server sees the same
+statements it would have). A failure of any of them fails the append, as before (the string runs in
+the append's transaction: a unique-key refusal is the same ``IntegrityError``). SQLite runs in
+process, where a statement costs no round trip: there they run one by one, at once, as before.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Table, insert, update
+from sqlalchemy.orm import Session
+
+
+class Pipeline:
+    """Writes of one transaction, sent together at ``flush`` (PostgreSQL) or at once (elsewhere)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.batched = session.get_bind().dialect.name == "postgresql"
+        self.pending: list[str] = []
+        self._cursor: Any = None
+
+    def insert(self, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+        """``INSERT`` of rows that all name the same columns."""
+        if not rows:
+            return
+        if not self.batched:
+            self.session.execute(insert(table), list(rows))
+            return
+        columns = list(rows[0])
+        row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        mogrify = self._mogrify()
+        values = ", ".join(mogrify(row_sql, [row[c] for c in columns]).decode() for row in rows)
+        self.pending.append(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES {values}")
+
+    def update(self, table: Table, values: Mapping[str, Any], where: Mapping[str, Any]) -> None:
+        """``UPDATE table SET values WHERE`` each of ``where`` equals its value."""
+        if not self.batched:
+            statement = update(table).values(**values)
+            for name, value in where.items():
+                statement = statement.where(table.c[name] == value)
+            self.session.execute(statement)
+            return
+        mogrify = self._mogrify()
+        sets = ", ".join(mogrify(f"{name} = %s", [value]).decode() for name, value in values.items())
+        condition = " AND ".join(mogrify(f"{name} = %s", [value]).decode() for name, value in where.items())
+        self.pending.append(f"UPDATE {table.name} SET {sets} WHERE {condition}")
+
+    def flush(self) -> None:
+        """Send what is kept, in the order it was added, in one round trip."""
+        if not self.pending:
+            return
+        statements, self.pending = self.pending, []
+        self.close()
+        # no parameters: the driver still reads % as a placeholder mark, so every % is doubled
+        self.session.connection().exec_driver_sql(";\n".join(statements).replace("%", "%%"))
+
+    def close(self) -> None:
+        """Let go of the cursor that renders values (kept writes stay kept)."""
+        if self._cursor is not None:
+            self._cursor.close()
+            self._cursor = None
+
+    def _mogrify(self) -> Any:
+        if self._cursor is None:
+            self._cursor = self.session.connection().connection.cursor()
+        return self._cursor.mogrify
