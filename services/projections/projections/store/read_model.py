@@ -44,6 +44,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
+from ledger.adapters.sql.pipeline import render_rows
 from ledger.adapters.sql.tables import entries
 from ledger.domain.periods import Period
 from projections.facts import Fact
@@ -487,9 +488,8 @@ def write_inline_block(conn: Connection, generation: int, first: int, upto: int,
     try:
         mogrify = cursor.mogrify
 
-        def rows(columns: Sequence[str], values: Iterable[Sequence[Any]]) -> str:
-            mark = "(" + ", ".join(["%s"] * len(columns)) + ")"
-            return ", ".join(mogrify(mark, row).decode() for row in values)
+        def rows(columns: Sequence[str], values: Sequence[Sequence[Any]]) -> str:
+            return render_rows(mogrify, len(columns), values)
 
         facts_sql = (f"INSERT INTO {facts_table(generation, indexed=False).name} ({', '.join(COLUMNS)}) VALUES "
                      + rows(COLUMNS, [_values(f, org_of[f.position]) for f in facts]) + ";") if facts else ""

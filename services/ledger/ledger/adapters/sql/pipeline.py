@@ -36,9 +36,7 @@ class Pipeline:
             self.session.execute(insert(table), list(rows))
             return
         columns = list(rows[0])
-        row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        mogrify = self._mogrify()
-        values = ", ".join(mogrify(row_sql, [row[c] for c in columns]).decode() for row in rows)
+        values = render_rows(self._mogrify(), len(columns), [[row[c] for c in columns] for row in rows])
         self.pending.append(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES {values}")
 
     def update(self, table: Table, values: Mapping[str, Any], where: Mapping[str, Any]) -> None:
@@ -73,3 +71,11 @@ class Pipeline:
         if self._cursor is None:
             self._cursor = self.session.connection().connection.cursor()
         return self._cursor.mogrify
+
+
+def render_rows(mogrify: Any, width: int, rows: Sequence[Sequence[Any]]) -> str:
+    """``(v, ...), (v, ...)`` for a VALUES list, quoted by psycopg2 in one call (a call a row costs more
+    than the quoting)."""
+    mark = "(" + ", ".join(["%s"] * width) + ")"
+    rendered: str = mogrify(", ".join([mark] * len(rows)), [value for row in rows for value in row]).decode()
+    return rendered

@@ -46,10 +46,10 @@ class LedgerRecorder(SQLAlchemyApplicationRecorder):
         the values rendered by psycopg2's quoting; the ids come back with their keys (so in any order)."""
         cursor = session.connection().connection.cursor()
         try:
-            values = ", ".join(
-                cursor.mogrify("(%s::uuid, %s, %s, %s)",
-                               (str(e.originator_id), e.originator_version, e.topic, e.state)).decode()
-                for e in stored_events)
+            mark = "(%s::uuid, %s, %s, %s)"
+            values = cursor.mogrify(", ".join([mark] * len(stored_events)), [
+                value for e in stored_events
+                for value in (str(e.originator_id), e.originator_version, e.topic, e.state)]).decode()
         finally:
             cursor.close()
         name = table.fullname
