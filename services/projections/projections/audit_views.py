@@ -116,16 +116,16 @@ class AuditViews:
         """The view as known at ``position`` under rules ``rules`` (the current ones when None)."""
         known_at, chosen = self.co_prefix(org_id, position), rules_of(rules)
         with cyclic_gc_paused():
-            facts, source = self.facts(org_id, known_at["position"], period)
+            with self.engine.connect() as conn:  # the read model's state once: its lag, and whether it serves
+                behind = store.lag(conn)
+                facts, source = self._facts(conn, behind, org_id, known_at["position"], period)
             body, digest = answer(org_id, period, known_at, facts, chosen, selected=source == "read-model")
-        return Answer(body, digest, source, chosen.version, self.lag())
+        return Answer(body, digest, source, chosen.version, _lag_of(behind))
 
     def lag(self) -> dict[str, Any]:
         """The read model's distance behind the log (``store.lag``)."""
         with self.engine.connect() as conn:
-            behind = store.lag(conn)
-        return {"behind_positions": behind["positions"], "behind_seconds": behind["seconds"],
-                "tracked_position": behind["tracked_position"]}
+            return _lag_of(store.lag(conn))
 
     def months(self, org_id: str, year: int, position: int) -> list[dict[str, Any]]:
         """Each month's income and expense totals (fen) of ``year`` as known at ``position`` under the
@@ -164,10 +164,15 @@ class AuditViews:
         From the read model: their selection (``selection``), made by SQL. By replay: all of them.
         """
         with self.engine.connect() as conn:
-            generation = store.active_generation(conn)
-            if generation is not None and store.tracked_position(conn, generation) >= upto:
-                return (store.read_selection(conn, generation, org_id, upto, VIEW_OF_PERIOD[period.kind], period),
-                        "read-model")
+            return self._facts(conn, store.lag(conn), org_id, upto, period)
+
+    def _facts(self, conn: Any, behind: dict[str, Any], org_id: str, upto: int, period: Period
+               ) -> tuple[list[Fact], Literal["read-model", "replay"]]:
+        """``facts``, the read model's state (``store.lag``) read already on ``conn``."""
+        generation = behind["generation"]
+        if generation is not None and behind["tracked_position"] >= upto:
+            return (store.read_selection(conn, generation, org_id, upto, VIEW_OF_PERIOD[period.kind], period),
+                    "read-model")
         return self.replay(org_id, upto), "replay"
 
     def replay(self, org_id: str, upto: int) -> list[Fact]:
@@ -208,6 +213,11 @@ class AuditViews:
             for r in self.reader.iter_records(org_id)
             if r.position > after and (r.data.get("adjusts") or {}).get("period") == str(period)
         ]
+
+
+def _lag_of(behind: dict[str, Any]) -> dict[str, Any]:
+    return {"behind_positions": behind["positions"], "behind_seconds": behind["seconds"],
+            "tracked_position": behind["tracked_position"]}
 
 
 def _without_known_at(body: dict[str, Any]) -> dict[str, Any]:

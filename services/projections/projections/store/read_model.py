@@ -437,18 +437,26 @@ def delete_facts_after(conn: Connection, generation: int, position: int) -> None
 
 
 def lag(conn: Connection) -> dict[str, Any]:
-    """How far the active read model is behind the log: positions, and seconds since the first event it lacks."""
-    generation = active_generation(conn)
-    tracked = tracked_position(conn, generation) if generation is not None else 0
-    last = int(conn.execute(select(func.max(entries.c.position))).scalar() or 0)
-    first_missing = conn.execute(select(entries.c.recorded_at).where(entries.c.position > tracked)
-                                 .order_by(entries.c.position).limit(1)).scalar()
+    """How far the active read model is behind the log: positions, and seconds since the first event it lacks
+    (one statement, one snapshot: the active generation, its tracking position, the log's last position and
+    the time of the first event after it)."""
+    tracked_of = (select(tracking.c.position).join(active, active.c.generation == tracking.c.generation)
+                  .where(active.c.name == READ_MODEL).scalar_subquery())
+    tracked = func.coalesce(tracked_of, 0)
+    row = conn.execute(select(
+        select(active.c.generation).where(active.c.name == READ_MODEL).scalar_subquery(),
+        tracked,
+        select(func.max(entries.c.position)).scalar_subquery(),
+        select(entries.c.recorded_at).where(entries.c.position > tracked).order_by(entries.c.position)
+        .limit(1).scalar_subquery())).one()
+    generation, tracked_position, last, first_missing = row
+    tracked_position, last = int(tracked_position or 0), int(last or 0)
     seconds = 0.0
     if first_missing is not None:
         moment = first_missing if first_missing.tzinfo else first_missing.replace(tzinfo=timezone.utc)
         seconds = max(0.0, round((datetime.now(timezone.utc) - moment).total_seconds(), 3))
-    return {"generation": generation, "tracked_position": tracked, "last_position": last,
-            "positions": max(0, last - tracked), "seconds": seconds}
+    return {"generation": generation, "tracked_position": tracked_position, "last_position": last,
+            "positions": max(0, last - tracked_position), "seconds": seconds}
 
 
 def write_inline(conn: Connection, generation: int, before: int, upto: int, org_of: dict[int, str],
