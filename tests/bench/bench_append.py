@@ -12,9 +12,11 @@
    each). Baseline: the same rows, one single-row INSERT and commit each, from as many threads.
 
 The events are the demo county's (``ledger.seed``): each run appends fresh COs' histories in their
-order, with money as yuan strings as a bookkeeper would send them. The server keeps the read model as
-deployed (``ledger run --with-projector``): each append also writes its facts and totals in its own
-transaction (the inline projection, on by default).
+order, with money as yuan strings as a bookkeeper would send them. The server runs as
+docker-compose.yml deploys it: two API worker processes (``LEDGER_WORKERS=2``) and the projection worker
+in a process of its own (``ledger project --follow``), which keeps the read model; each append also writes
+its facts and totals in its own transaction (the inline projection, on by default). The CPU each part
+spent (API processes, projection worker, PostgreSQL, the load client) is measured per event from /proc.
 """
 from __future__ import annotations
 
@@ -29,7 +31,9 @@ import psycopg2
 from psycopg2.extras import execute_values
 
 from tests.bench.bench_support import (
+    CpuMeter,
     Deadline,
+    ProjectorProcess,
     Figure,
     Server,
     admin_headers,
@@ -44,6 +48,8 @@ from eventsourcing.domain import Aggregate
 BATCH = 100
 CLIENTS = 8
 MANY_CLIENTS = 32
+WORKERS = 2
+"""API processes, as docker-compose.yml runs them (``LEDGER_WORKERS``)."""
 
 
 def _co_plans(run: int, count: int, prefix: str) -> list[Any]:
@@ -82,7 +88,8 @@ def _positions(body: dict[str, Any]) -> list[int]:
 
 # -- 1: batches of 100 -----------------------------------------------------------------------------
 
-def http_batches(server: Server, run: int, max_events: int, seconds: float) -> dict[str, Any]:
+def http_batches(server: Server, run: int, max_events: int, seconds: float,
+                 projector: int | None = None) -> dict[str, Any]:
     """Append up to ``max_events`` in batches of 100 (bounded by ``seconds``); events/s and the positions."""
     plans = _co_plans(run, 4, "BH")
     with httpx.Client(base_url=server.base, timeout=120.0) as client:
@@ -100,6 +107,7 @@ def http_batches(server: Server, run: int, max_events: int, seconds: float) -> d
             if len(work) * BATCH >= max_events:
                 break
         deadline, positions, latencies = Deadline(seconds), [], []
+        meter = CpuMeter(server.pid, projector).__enter__()
         started = time.perf_counter()
         for number, (org_id, body, token) in enumerate(work):
             if deadline.spent():
@@ -113,7 +121,9 @@ def http_batches(server: Server, run: int, max_events: int, seconds: float) -> d
                 raise RuntimeError(f"append refused: {response.status_code} {response.text[:500]}")
             positions += _positions(response.json())
         seconds_taken = time.perf_counter() - started
+        meter.__exit__()
     return {"events": len(positions), "seconds": seconds_taken, "events_per_second": len(positions) / seconds_taken,
+            "cpu": meter.per_event(len(positions)),
             "requests": len(latencies), "p50_ms": percentile(latencies, 50) * 1000,
             "p99_ms": percentile(latencies, 99) * 1000, "positions": positions,
             "payloads": payloads[:len(latencies)]}
@@ -194,7 +204,7 @@ def raw_batches(database: str, positions: list[int], run: int) -> dict[str, Any]
 # -- 2: single events from 8 clients ---------------------------------------------------------------
 
 def http_concurrent(server: Server, run: int, per_client: int, seconds: float,
-                    clients: int = CLIENTS) -> dict[str, Any]:
+                    clients: int = CLIENTS, projector: int | None = None) -> dict[str, Any]:
     """``clients`` threads, each appending its own CO's events one per request; events/s, p50 and p99."""
     plans = _co_plans(run, clients, "CC" if clients == CLIENTS else f"C{clients}X")
     with httpx.Client(base_url=server.base, timeout=120.0) as client:
@@ -226,17 +236,19 @@ def http_concurrent(server: Server, run: int, per_client: int, seconds: float,
     threads = [threading.Thread(target=client_loop, args=(i,)) for i in range(len(plans))]
     for thread in threads:
         thread.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - started
+    with CpuMeter(server.pid, projector) as meter:
+        barrier.wait()
+        started = time.perf_counter()
+        for thread in threads:
+            thread.join()
+        wall = time.perf_counter() - started
     if errors:
         raise RuntimeError(f"concurrent appends refused: {errors[:3]}")
     every = [x for lane in latencies for x in lane]
     return {"events": sum(len(p) for p in positions), "seconds": wall,
             "events_per_second": sum(len(p) for p in positions) / wall, "p50_ms": percentile(every, 50) * 1000,
-            "p99_ms": percentile(every, 99) * 1000, "positions": [p for lane in positions for p in lane]}
+            "p99_ms": percentile(every, 99) * 1000, "positions": [p for lane in positions for p in lane],
+            "cpu": meter.per_event(sum(len(p) for p in positions))}
 
 
 def raw_concurrent(database: str, positions: list[int], run: int, clients: int = CLIENTS) -> dict[str, Any]:
@@ -292,27 +304,33 @@ def measure(database: str, runs: int, log: Any, max_events: int = 20_000, per_cl
         ("single_ratio", "x raw"),
         ("http_many_events_per_second", "events/s"), ("http_many_p50_ms", "ms"), ("http_many_p99_ms", "ms"),
         ("raw_many_rows_per_second", "rows/s"), ("raw_many_p50_ms", "ms"), ("raw_many_p99_ms", "ms"),
-        ("many_ratio", "x raw"))}
+        ("many_ratio", "x raw"),
+        *((f"{name}_{part}", unit) for name in ("batch", "single", "many")
+          for part, unit in (("server_cpu_ms", "ms"), ("projector_cpu_ms", "ms"), ("postgres_cpu_ms", "ms"),
+                             ("client_cpu_ms", "ms"),
+                             ("server_cores", "cores"), ("busy_cores", "cores"))))}
     details: list[dict[str, Any]] = []
 
     def concurrent(server: Server, run: int, clients: int, name: str, per: int, limit: float) -> dict[str, Any]:
-        single = http_concurrent(server, run, per, limit, clients)
+        single = http_concurrent(server, run, per, limit, clients, projector.pid)
         raw = raw_concurrent(database, single["positions"], run, clients)
         for key in ("events_per_second", "p50_ms", "p99_ms"):
             figures[f"http_{name}_{key}"].add(single[key])
         for key in ("rows_per_second", "p50_ms", "p99_ms"):
             figures[f"raw_{name}_{key}"].add(raw[key])
         figures[f"{name}_ratio"].add(single["events_per_second"] / raw["rows_per_second"])
+        for part, value in single["cpu"].items():
+            figures[f"{name}_{part}"].add(value)
         log(f"  2. run {run + 1}: {clients} clients {single['events_per_second']:,.0f} events/s, "
             f"p50 {single['p50_ms']:.1f} ms, p99 {single['p99_ms']:.1f} ms | raw "
             f"{raw['rows_per_second']:,.0f} rows/s ({single['events']:,} events)")
         return {"http": {k: v for k, v in single.items() if k != "positions"}, "raw": raw}
 
-    # as deployed: the read model is kept (the follower thread), so each append also writes its facts
-    # (LEDGER_INLINE_PROJECTION, on by default)
-    with Server(database, args=("--with-projector",)) as server:
+    # as deployed (docker-compose.yml): two API worker processes, and the projection worker in a process of
+    # its own keeping the read model, so each append also writes its facts (LEDGER_INLINE_PROJECTION, on)
+    with Server(database, env={"LEDGER_WORKERS": str(WORKERS)}) as server, ProjectorProcess(database) as projector:
         for run in range(runs):
-            batches = http_batches(server, run, max_events, seconds)
+            batches = http_batches(server, run, max_events, seconds, projector.pid)
             raw = raw_batches(database, batches["positions"], run)
             peer = peer_batches(database, batches["payloads"])
             figures["http_batch_events_per_second"].add(batches["events_per_second"])
@@ -322,6 +340,8 @@ def measure(database: str, runs: int, log: Any, max_events: int = 20_000, per_cl
             figures["batch_ratio"].add(batches["events_per_second"] / raw["rows_per_second"])
             figures["peer_batch_events_per_second"].add(peer["events_per_second"])
             figures["batch_peer_ratio"].add(batches["events_per_second"] / peer["events_per_second"])
+            for part, value in batches["cpu"].items():
+                figures[f"batch_{part}"].add(value)
             log(f"  1. run {run + 1}: HTTP batches {batches['events_per_second']:,.0f} events/s "
                 f"({batches['events']:,} events) | raw {raw['rows_per_second']:,.0f} rows/s | "
                 f"library's save path {peer['events_per_second']:,.0f} events/s")

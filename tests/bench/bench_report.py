@@ -150,6 +150,40 @@ def ratio_table(results: dict[str, Any]) -> list[str]:
     return lines
 
 
+CPU_ROWS = (("HTTP batches of 100, one client", "batch", "http_batch_events_per_second"),
+            ("single events, 8 clients", "single", "http_single_events_per_second"),
+            ("single events, 32 clients", "many", "http_many_events_per_second"))
+
+
+def cpu_table(results: dict[str, Any]) -> list[str]:
+    """Where the appends' CPU went (per event, from /proc), and the rate the API's own CPU allows."""
+    figures = results.get("append", {}).get("figures", {})
+    if not figures.get("single_server_cpu_ms"):
+        return []
+    cores = results.get("machine", {}).get("cores") or 2
+    lines = ["## Where the appends' CPU goes",
+             "",
+             "CPU time per event appended, from /proc, over each timed stretch (medians of the runs): the API server's "
+             "processes (uvicorn's workers: HTTP, rules, encoding, hashing, the statements' rendering), the projection "
+             "worker's process, every PostgreSQL backend, and the load client (the bench's own process, which sends "
+             "the requests). The ceiling is the rate at which the API's CPU alone would fill all "
+             f"{cores} cores with nothing else running (no database, no client): {cores} x 1000 / (API ms an event).",
+             "",
+             "| appends | events/s | API processes, ms an event | projection worker | PostgreSQL | load client "
+             f"| cores busy (of {cores}) | API's cores | ceiling of the API's CPU, events/s |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for what, name, rate in CPU_ROWS:
+        server = _median(figures, f"{name}_server_cpu_ms")
+        if server is None:
+            continue
+        lines.append(
+            f"| {what} | {_f(_median(figures, rate))} | {_f(server, 2)} | {_f(_median(figures, f'{name}_projector_cpu_ms'), 2)} "
+            f"| {_f(_median(figures, f'{name}_postgres_cpu_ms'), 2)} | {_f(_median(figures, f'{name}_client_cpu_ms'), 2)} "
+            f"| {_f(_median(figures, f'{name}_busy_cores'), 2)} | {_f(_median(figures, f'{name}_server_cores'), 2)} "
+            f"| {_f(cores * 1000 / server if server else None)} |")
+    return lines + ["", bench_notes.CPU, ""]
+
+
 def write(results: dict[str, Any], path: Path) -> None:
     path.write_text(render(results), encoding="utf-8")
 
@@ -272,6 +306,7 @@ def render(results: dict[str, Any]) -> str:
         "",
         f"{ratios_met} of {len(ratio_rows) - 2} ratio targets met.",
         "",
+        *cpu_table(results),
         "## Extrapolation (estimates, not measurements)",
         "",
         _extrapolation(results),

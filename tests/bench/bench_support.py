@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import statistics
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -155,3 +157,138 @@ def issue_token(client: httpx.Client, role: str, **scope: Any) -> str:
     response = client.post("/v1/tokens", json={"role": role, **scope}, headers=admin_headers())
     response.raise_for_status()
     return str(response.json()["token"])
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _process_cpu(pid: int, children: bool = False) -> float:
+    """CPU seconds (user + system) of a process from /proc (all its threads; with ``children``, also those
+    of its children that ended and were reaped: for the postmaster, the backends that closed)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    ticks = int(fields[11]) + int(fields[12]) + ((int(fields[13]) + int(fields[14])) if children else 0)
+    return ticks / _TICK
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii") as stat:
+                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                continue
+    return found
+
+
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds of a process and its children, as they are now (uvicorn's supervisor and its workers)."""
+    return _process_cpu(pid) + sum(_process_cpu(child) for child in _children(pid))
+
+
+def _postgres_cpu() -> float:
+    """CPU seconds of every PostgreSQL process on this machine (backends, and with the postmaster's reaped
+    children those that ended), or 0 where /proc is not readable."""
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/comm", encoding="ascii") as comm:
+                    if not comm.read().startswith("postgres"):
+                        continue
+            except OSError:
+                continue
+            total += _process_cpu(int(entry), children=True)
+    return total
+
+
+@dataclass
+class CpuMeter:
+    """Where the CPU of a measured stretch went: the API server (its process and worker processes), the
+    projection worker's process (when there is one), PostgreSQL, the load client (this process), as
+    seconds and as cores busy over the wall time."""
+
+    server_pid: int
+    projector_pid: int | None = None
+    started: tuple[float, ...] = ()
+
+    def _now(self) -> tuple[float, ...]:
+        own = os.times()
+        projector = _process_cpu(self.projector_pid) if self.projector_pid else 0.0
+        return (time.perf_counter(), _tree_cpu(self.server_pid), projector, _postgres_cpu(), own.user + own.system)
+
+    def __enter__(self) -> CpuMeter:
+        self.started = self._now()
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        self.wall, self.server, self.projector, self.postgres, self.client = (
+            after - before for after, before in zip(self._now(), self.started))
+
+    def per_event(self, events: int) -> dict[str, float]:
+        """CPU ms an event of each part, and the cores busy (of the machine's) over the stretch."""
+        events = max(events, 1)
+        busy = self.server + self.projector + self.postgres + self.client
+        return {"server_cpu_ms": self.server / events * 1000, "projector_cpu_ms": self.projector / events * 1000,
+                "postgres_cpu_ms": self.postgres / events * 1000, "client_cpu_ms": self.client / events * 1000,
+                "server_cores": self.server / self.wall, "busy_cores": busy / self.wall}
+
+
+class ProjectorProcess:
+    """``ledger project --follow`` on one of the bench's databases, in a subprocess (the compose file's
+    ``projector`` service beside the API)."""
+
+    def __init__(self, database: str) -> None:
+        self.database = database
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> ProjectorProcess:
+        log = open(RESULTS / f"projector-{self.database}.log", "ab")
+        self.process = subprocess.Popen([sys.executable, "-m", "ledger", "project", "--follow"], cwd=ROOT,
+                                        env={**os.environ, "LEDGER_DATABASE_URL": url_of(self.database)},
+                                        stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+        self._wait_active()
+        return self
+
+    def _wait_active(self, timeout: float = 120.0) -> None:
+        """Until the worker has a read model in service (its start-up is not in what is measured after)."""
+        engine = create_engine(url_of(self.database))
+        deadline = time.monotonic() + timeout
+        try:
+            while time.monotonic() < deadline:
+                assert self.process is not None
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"the projection worker exited ({self.process.returncode})")
+                with engine.connect() as conn:
+                    try:
+                        if conn.execute(text("SELECT generation FROM proj_active")).first() is not None:
+                            time.sleep(1.5)  # its first pass after the swap done
+                            return
+                    except Exception:  # noqa: BLE001 - the table not made yet
+                        conn.rollback()
+                time.sleep(0.2)
+        finally:
+            engine.dispose()
+        raise TimeoutError(f"the projection worker had no read model in service within {timeout} s")
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    def __exit__(self, *_: Any) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=20)

@@ -42,6 +42,12 @@ class LedgerServer:
     process: subprocess.Popen[bytes] | None = None
 
     @property
+    def pid(self) -> int:
+        """The server's process id (one worker: the process that serves)."""
+        assert self.process is not None, "not started"
+        return self.process.pid
+
+    @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
