@@ -185,10 +185,14 @@ def totals_ready(conn: Connection, generation: int) -> bool:
     now read the facts, and the follower makes the totals again (``build_totals``)."""
     if not has_totals(conn, generation):
         return False
-    t = totals_table(generation)
-    summed = select(t.c.debit).where(_position_row(generation)).scalar_subquery()
-    row = conn.execute(select(tracking.c.position, summed).where(tracking.c.generation == generation)).first()
+    row = conn.execute(_totals_ready_statement(generation)).first()
     return row is not None and row[1] is not None and int(row[0]) == int(row[1])
+
+
+@lru_cache(maxsize=64)
+def _totals_ready_statement(generation: int) -> Any:
+    summed = select(totals_table(generation).c.debit).where(_position_row(generation)).scalar_subquery()
+    return select(tracking.c.position, summed).where(tracking.c.generation == generation)
 
 
 def _advance_totals(conn: Connection, generation: int, after: int, upto: int) -> bool:
@@ -437,20 +441,24 @@ def delete_facts_after(conn: Connection, generation: int, position: int) -> None
     conn.execute(table.delete().where(table.c.position > position))
 
 
-def lag(conn: Connection) -> dict[str, Any]:
-    """How far the active read model is behind the log: positions, and seconds since the first event it lacks
-    (one statement, one snapshot: the active generation, its tracking position, the log's last position and
-    the time of the first event after it)."""
+@lru_cache(maxsize=1)
+def _lag_statement() -> Any:
     tracked_of = (select(tracking.c.position).join(active, active.c.generation == tracking.c.generation)
                   .where(active.c.name == READ_MODEL).scalar_subquery())
     tracked = func.coalesce(tracked_of, 0)
-    row = conn.execute(select(
+    return select(
         select(active.c.generation).where(active.c.name == READ_MODEL).scalar_subquery(),
         tracked,
         select(func.max(entries.c.position)).scalar_subquery(),
         select(entries.c.recorded_at).where(entries.c.position > tracked).order_by(entries.c.position)
-        .limit(1).scalar_subquery())).one()
-    generation, tracked_position, last, first_missing = row
+        .limit(1).scalar_subquery())
+
+
+def lag(conn: Connection) -> dict[str, Any]:
+    """How far the active read model is behind the log: positions, and seconds since the first event it lacks
+    (one statement, one snapshot: the active generation, its tracking position, the log's last position and
+    the time of the first event after it)."""
+    generation, tracked_position, last, first_missing = conn.execute(_lag_statement()).one()
     tracked_position, last = int(tracked_position or 0), int(last or 0)
     seconds = 0.0
     if first_missing is not None:

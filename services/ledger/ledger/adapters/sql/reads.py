@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any, Iterator
 
 from eventsourcing.application import AggregateNotFoundError
-from sqlalchemy import func, select, text
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.engine import Engine
 
 from ledger.adapters.sql.event_store import EventStore, engine_of, events_table
@@ -88,7 +88,7 @@ class Reader:
     def last_position(self) -> int:
         """The log's last position (0 when empty)."""
         with self.engine.connect() as conn:
-            return int(conn.execute(select(func.max(entries.c.position))).scalar() or 0)
+            return int(conn.execute(_LAST_POSITION).scalar() or 0)
 
     def first_position_after(self, moment: datetime) -> int | None:
         """The first position recorded after ``moment``, if any."""
@@ -99,9 +99,7 @@ class Reader:
     def last_entry_at(self, org_id: str, position: int) -> dict[str, Any] | None:
         """The CO's last index entry at or before ``position`` (position, leaf_index, recorded_at): one probe."""
         with self.engine.connect() as conn:
-            row = conn.execute(select(entries.c.position, entries.c.leaf_index, entries.c.recorded_at)
-                               .where(entries.c.org_id == org_id, entries.c.position <= position)
-                               .order_by(entries.c.position.desc()).limit(1)).first()
+            row = conn.execute(_LAST_ENTRY_AT, {"org_id": org_id, "position": position}).first()
         return None if row is None else dict(row._mapping)
 
     def log_position(self, org_id: str) -> tuple[int, int, str | None]:
@@ -147,3 +145,10 @@ class Reader:
     def _decode(self, row: Any) -> Record:
         return record_from_stored(row.position, row.originator_id, row.originator_version, row.topic,
                                   decode_stored(self.ledger.mapper, row.state, as_text=False))
+
+
+# Statements asked with every view, made once (building one costs about as much as running it)
+_LAST_ENTRY_AT = (select(entries.c.position, entries.c.leaf_index, entries.c.recorded_at)
+                  .where(entries.c.org_id == bindparam("org_id"), entries.c.position <= bindparam("position"))
+                  .order_by(entries.c.position.desc()).limit(1))
+_LAST_POSITION = select(func.max(entries.c.position))
