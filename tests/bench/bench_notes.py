@@ -52,7 +52,56 @@ county (6.6x the seed's), gives:"""
 CHANGES = """\
 ## What was changed to get here (files, why, effect measured on this machine)
 
-### Sixth round (issue 15: pre-aggregated totals, the inline projection; this run's code)
+### Seventh round (issue 15: the write path's round trips, statements made once; this run's code)
+
+Measured by the author within minutes, old and new alternating, on 2026-12-03 from 10:55 UTC (a fast
+day: raw batch inserts 44,000-58,000 rows/s, the library's save path 10,500-11,900 events/s), on a
+scratch database with the bench's own functions (`http_batches`, `http_concurrent`: 20,000 events in
+batches of 100; 8 clients of 250 single events), the API as one worker with `--with-projector` unless
+said; medians where repeated.
+
+- `projections/store/read_model.py` (`add_totals`): psycopg2's `executemany` sends one statement a row,
+  and SQLAlchemy passed the totals' upsert (`ON CONFLICT DO UPDATE`) to it: about a tenth of the API's
+  time in batches (py-spy). Now one multi-row statement. HTTP batches 2,219 -> 2,718 events/s.
+- `adapters/sql/pipeline.py` (new), `append_store.py`, `tlog.py`: after the events' insert an append's
+  writes need no answer (the Merkle nodes, the signed checkpoint, the log head, the entries index, the
+  references, the registry rows, the idempotency record): on PostgreSQL they are kept and sent as one
+  string of statements, one round trip instead of seven, their values quoted by psycopg2 (`mogrify`,
+  the quoting psycopg2 always does on the client). `adapters/sql/recorder.py`: the library's table lock,
+  its NOTIFY and the insert are one string too (three round trips were one each), ids matched back by
+  their (originator, version) keys. `projections/inline.py`, `store.write_inline_block`: the inline
+  projection's eight statements (active generation, last position before the batch, savepoint,
+  conditional tracking move, the facts, the totals' position, their upsert, release) are one PL/pgSQL
+  block in one round trip, the same conditions checked inside it. So a single-event append makes 10
+  statements instead of about 20, 3 of them (and the commit) while it holds the table lock. SQLite
+  keeps statement by statement (in process, a statement costs no round trip). In process, single
+  events with the inline projection: 6.5 -> 4.1 ms each; batches of 100: 25.1 -> 21.8 ms. Tests
+  (both databases): values with every character a client-side rendering could get wrong (`%`,
+  quotes, backslashes, braces, `$inline$`, Chinese) stored, indexed, remembered, replayed and
+  projected as written, the view's hash equal to a replay's; the round trips after the lock counted
+  (3, on PostgreSQL); mutants (no `%` doubling, a dollar tag that can collide) fail them.
+- `entrypoints/http/replica.py`: the read-choice headers were an `@app.middleware("http")`
+  (Starlette's BaseHTTPMiddleware: a task and memory streams per request); now plain ASGI. 8 clients
+  158 -> 176 events/s, the API's CPU 5.8 -> 5.2 ms an event.
+- `requirements.in`: uvloop and httptools, which uvicorn picks when installed: 8 clients 176 -> 184
+  events/s (4.9 ms of API CPU an event), batches 2,802 -> 3,051.
+- Two API workers, as docker-compose.yml runs them (with the projection worker in a process of its
+  own): 8 clients 175 -> 215 events/s (p99 60 -> 50 ms), 32 clients 165 -> 196, batches of 100 within
+  noise (2,854 and 2,774: one client waits for each answer). The append section of this bench now runs
+  that shape, and measures where each append's CPU goes (the table above).
+- `store.read_selection`, `selection_statements`: the selection's SQLAlchemy statements were built
+  anew for every view (two sets of up to six, thousands of expression objects): on a CO of 3,000 events
+  that took longer than running them. They are made once per generation, view and shape, with
+  parameters for the values. `reads.py`, `store.lag`, `store.totals_ready`: the statements every view
+  asks made once too, and a view reads the read model's state (its lag, and whether it serves the
+  prefix) in one statement on one connection (11 statements a monthly view before, 6 now). In process,
+  as known now, on a CO of 3,000 events: monthly 9.0 -> 3.4 ms, quarterly 6.7 -> 2.6, yearly 21.2 ->
+  5.4; hashes equal to a replay's for 30 questions (three view kinds, three prefixes), and the
+  property tests pass. On a CO of 11,118 events the yearly view is 57 ms, of which the statements'
+  execution and fetch 19 ms and the view's own Python (member tables, yuan strings, statements,
+  reconciliations) the rest: the part that grows with the CO's members.
+
+### Sixth round (issue 15: pre-aggregated totals, the inline projection)
 
 - `projections/selection.py` (`Totals`), `projections/store/read_model.py` (`totals_table`,
   `add_totals`, `build_totals`): the read model keeps monthly totals beside its facts, a row per
@@ -349,34 +398,24 @@ scale 1.0, 455,234 events) unless stated.
 
 MISSED = """\
 **1 and 2, appends.** A batch of 100 events runs the whole product per event: pydantic contract
-validation, the domain rules (which read other entities), the eventsourcing library's save (its
-SQLAlchemy recorder adds each stored event to an ORM session and flushes: one object per event),
-decoding the stored bytes back into the record that is hashed (the log commits to the bytes as
-stored), the Merkle leaves and nodes, a signed checkpoint, the entries index with six indexes, the
-references and the idempotency record. The profile below shows the time spread over those steps,
-with no single hot spot left after the bulk loading: the library's save path, SQLAlchemy statement
-execution, pydantic and the domain handlers. The raw baseline inserts only the four event columns.
-Single events are worse: each append is about a dozen statements (see the timeline) and the library
-takes `LOCK TABLE ledger_events IN EXCLUSIVE MODE` before inserting, held until the commit (the
-library's way to keep positions in commit order), so the index, log and checkpoint writes and the
-commit's WAL flush of all appends run one at a time, while the API server is one Python process
-(its CPU, the client threads and PostgreSQL share the two cores). Sampled in the fourth round
-(PostgreSQL's `pg_stat_activity` every 10 ms, and py-spy `--gil` on the API server during the 8
-clients): on average 4.85 of the appends in flight wait for that table lock, and the server holds
-the GIL only about 44 % of the time, so the server's Python is not the limit; the table lock is,
-held about 1.8 ms per single-event append when nothing else runs (its statements, the Merkle and
-checkpoint work, the commit's WAL flush) and longer when the cores are shared with the load client:
-about 200 appends/s. Tried: bulk entity loading and
-cached citations (above: the biggest win), one head read instead of two, keeping entities that never
-change between batches, two API worker processes (above: small gains), running totals for the
-dividend rule and cached entity UUIDs (third round: the dataset build gains, the HTTP figures not
-measurably), the head read before the table lock and the stored events kept between batches (fourth
-round: batches gain about 10 %; 8 clients within noise), a shorter GIL switch interval and one append
-at a time per process (no effect). Not done, and why:
-batching the tail statements into one round trip under the lock (a raw multi-statement write beside
-the library's session; about 1 ms of the ~3 ms under the lock), and replacing the library's recorder
-(the brief forbids overriding its private methods; a recorder of our own with a sequence instead of
-the table lock is the change that would let concurrent appends overlap).
+validation, the domain rules (which read other entities), the eventsourcing library's mapper
+(encoding each event), the record that is hashed, the Merkle leaves and nodes, a signed checkpoint,
+the entries index with six indexes, the references, the idempotency record, and the read model's
+facts and totals (the inline projection). The table "Where the appends' CPU goes" above is the
+measurement of the limit: in batches of 100 the API spends about 0.18 ms of CPU an event and
+PostgreSQL about 0.09 ms (writing about 40 rows an event where the raw baseline writes one), one
+after the other (the one client waits for each answer): about 27 ms a batch, of which 9-10 ms are
+PostgreSQL executing the three statements after the lock (the events, the ledger's rows, the read
+model's rows: measured per statement in process) and the rest Python, spread over the steps above
+with no single hot spot (profiles below). The library's bare save path does one of those steps.
+Single events: an append needs 7-9 ms of CPU of the two cores (API, PostgreSQL, client), so this
+machine bounds it at about 250 appends/s whoever runs them; the raw baseline commits one four-column
+row at about 0.1 ms. Tried this round besides what landed: group commit again (after the round
+trips were cut): 8 clients 184 (off) and 176 events/s (2 ms window) with less CPU an event (4.2
+against 4.9 ms for the API) -- one committer thread still runs every append's statements in turn,
+so it stays off. What would move the single-event figure is less CPU an append: the HTTP half
+(FastAPI's request and response models, the token's lookup, the thread hand-off) and the statements'
+Python (SQLAlchemy Core for the reads before the lock).
 
 **3, rebuild.** The facts are now made inside PostgreSQL (see the changes), two ranges at once, so
 the rebuilding Python process only waits (its peak RSS is the figure above; the work is in two
@@ -391,23 +430,21 @@ four ranges at once (slower than two on two cores). What would reach the target:
 append time in the same transaction (a rebuild would then copy, not derive; it would no longer
 re-derive the read model from the log, which is what a rebuild is for), or more cores.
 
-**4, views.** On the fast morning of 2026-11-29 (this run) the monthly and quarterly views meet
-every target, in process and over HTTP, as known now and as known at a past position (in process
-p50: monthly 5.2 ms, quarterly 6.4), and the yearly meets its past-position targets only; over HTTP
-a view costs about 2-3 ms more, which puts the quarterly view's p50 near its 10 ms line (9.0 ms).
-Earlier that night the third round's code missed the monthly and quarterly "now" targets (17.5 and
-22.3 ms p50) while the raw read of the same statements took three times as long: the ratios to the
-raw read are the steadier measure (monthly 1.9-2.2, quarterly 4.0 now against 5.5 in the third
-round, yearly 3.2 against 4.2 after the one-array parse of the fourth round). The quarterly view reads a CO's whole rent history (ageing needs every invoice and receipt
-since the lease began) and builds lease states in Python; SQL is about 2-3 ms of it (see
-docs/query-plans.md), the rest is turning rows into facts and the views' passes. The yearly view is
-bounded by its own content: it lists, for each distribution declared in the year, every member with
-shares, entitlement and dividends paid (1,900 members in the larger COs: answers of 100-200 KB), so it
-reads every member, allotment and payment (about 6,000 facts for the median CO, 10,000 for the
-largest), and the raw read of those rows alone is about 10-13 ms p50 here, above the 10 ms target
-before any Python runs. Meeting it would need the yearly view's member tables pre-aggregated in the
-read model (shares per member at a date, payments per distribution and member), or served as a
-separate paged resource; not done.
+**4, views.** A view reads its selection (the period's facts, what it carries forward, the totals
+that stand for everything earlier: a few statements, now made once) and then computes the view in
+Python: turning the rows into facts, the view's passes (balance sheet, income statement, asset
+register and roll-forward, reconciliations, lease ageing, and for the yearly view one row per member
+per distribution declared), yuan strings, canonical JSON and its hash. The raw baseline runs the
+same statements and fetches the rows, nothing more; so the ratio to it is the view's own Python over
+the rows' transfer. On a CO of 11,118 events (in process, this round): yearly 57 ms, of which 19 ms
+the statements and their rows, about 10 ms the rows made into facts, 9 ms the yuan strings of an
+answer with about 3,700 amounts, and the member tables, statements and reconciliations the rest.
+That work grows with what the answer holds (the yearly view lists every member), so 1.5x the raw
+read and "flat in the CO's size" are not reachable by computing faster; what would reach them is
+serving the answer already computed for that exact prefix (a view of a given CO prefix never
+changes: the workbench already keeps such answers in memory, `ui/workbench.py`; the JSON API and the
+workbooks do not). Not done: an answer asked again would be fast, the first ask would not, and the
+targets are about the first.
 
 **5, proofs.** A proof is four statements on one connection (the head, the leaf with its stored
 event, the nodes, the checkpoint at that size, skipped at the head's size) plus re-hashing the leaf
