@@ -132,27 +132,29 @@ def test_a_follower_pass_an_append_moved_past_ends_quietly_and_writes_nothing_tw
 
 def test_an_append_rolled_back_after_its_inline_write_takes_its_facts_back_with_it(
         inline_services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A group member that fails after its facts were written (here: its idempotency record loses a race,
-    so the appender runs it again) rolls them back with its savepoint; the retry writes them once."""
+    """A group member that fails after its facts were written (here: a lost race reported once its writes
+    and its inline write are done, so the appender runs it again) rolls them back with its savepoint; the
+    retry writes them once."""
     services = inline_services
     declared_in_store(services)
     Projector(services.store).run_once()
-    real, calls = SqlAppendTransaction.remember, []
+    real, calls = SqlAppendTransaction.finish, []
 
-    def remember(self: SqlAppendTransaction, *args: Any) -> None:
-        calls.append(args[0])
-        if len(calls) == 2:  # the second member, after index() and its inline write
+    def finish(self: SqlAppendTransaction) -> None:
+        real(self)  # the batch's writes sent and its facts written
+        calls.append(self.org_id)
+        if len(calls) == 2:  # the second member
+            assert inline_of(services).written >= 2
             raise IntegrityError("INSERT INTO ledger_idempotency", {}, Exception("a lost race"))
-        real(self, *args)
 
-    monkeypatch.setattr(SqlAppendTransaction, "remember", remember)
+    monkeypatch.setattr(SqlAppendTransaction, "finish", finish)
     results, commits = in_one_group(services, [
         lambda a: a.append(ORG, COOP, [pay("P-1", "M-1", "100.00")], idempotency_key="k-1"),
         lambda a: a.append(ORG, COOP, [pay("P-2", "M-1", "200.00")], idempotency_key="k-2"),
         lambda a: a.append(ORG, COOP, [pay("P-3", "M-2", "100.00")], idempotency_key="k-3"),
     ])
     assert all(not isinstance(r, Exception) for r in results), results
-    assert len(calls) == 4  # P-2 remembered twice: once rolled back, once kept
+    assert len(calls) == 4  # P-2 finished twice: once rolled back, once kept
     tracked, facts, totals = state(services)
     assert tracked == services.reader.last_position()
     assert sorted(f[5] for f in facts if f[3] == "DividendPaid" and f[5].startswith("P-")) == ["P-1", "P-2", "P-3"]

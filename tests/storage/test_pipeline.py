@@ -112,3 +112,48 @@ def test_on_postgresql_an_append_writes_after_its_lock_in_three_round_trips(inli
         assert table in after[1], table
     assert after[2].startswith("SAVEPOINT inline_projection; DO ")
     assert inline_of(services).written == 2
+
+
+def test_after_a_rebuild_swapped_generations_an_append_writes_its_facts_into_the_new_one(
+        inline_services: Services) -> None:
+    """The generation an append last saw (kept by the inline projection) is dropped by a rebuild's swap:
+    the next append still writes its facts inline, into the generation now active."""
+    services = inline_services
+    register(services, "TP-003")
+    projector = Projector(services.store)
+    projector.run_once()
+    services.appender.append("TP-003", COOP, [awkward_voucher(1)])
+    projector.rebuild()  # a new generation swapped in, the old one dropped
+    written = inline_of(services).written
+    services.appender.append("TP-003", COOP, [awkward_voucher(2)])
+    assert inline_of(services).written == written + 1
+    tracked, facts, _ = state(services)
+    assert tracked == services.reader.last_position()
+    assert "V-2%$inline$" in {f[5] for f in facts}
+
+
+def test_a_view_that_replays_holds_one_connection_at_a_time(inline_services: Services) -> None:
+    """With the read model behind, a view replays the stored events: on a connection of its own, after it
+    gave back the one that read the read model's state (a request holding two could starve the pool)."""
+    services = inline_services
+    register(services, "TP-004")
+    services.appender.append("TP-004", COOP, [awkward_voucher(1)])  # no read model: left to the follower
+    views = AuditViews(services.reader)
+    held, most = [0], [0]
+
+    def checkout(*_: Any) -> None:
+        held[0] += 1
+        most[0] = max(most[0], held[0])
+
+    def checkin(*_: Any) -> None:
+        held[0] -= 1
+
+    event.listen(services.engine, "checkout", checkout)
+    event.listen(services.engine, "checkin", checkin)
+    try:
+        answer_now = views.view("TP-004", Period(2025, "month", 3), services.reader.last_position())
+    finally:
+        event.remove(services.engine, "checkout", checkout)
+        event.remove(services.engine, "checkin", checkin)
+    assert answer_now.source == "replay"
+    assert most[0] == 1

@@ -17,7 +17,7 @@ two never write the same facts.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from ledger.log.record import Record
 from projections.facts import facts_of_records
@@ -46,20 +46,7 @@ class InlineProjection:
         conn = session.connection()
         org_of = {r.position: org_id for r in records}
         if conn.dialect.name == "postgresql":
-            database = str(conn.engine.url)
-            generation = self._generation.get(database)
-            if generation is None:
-                generation = store.active_generation(conn)
-                if generation is None or not store.has_totals(conn, generation):
-                    self.left += len(records)
-                    return
-            if store.write_inline_block(conn, generation, records[0].position, records[-1].position, org_of,
-                                        facts_of_records(list(records))):
-                self._generation[database] = generation
-                self.written += len(records)
-            else:
-                self._generation.pop(database, None)
-                self.left += len(records)
+            self._write_block(conn, records, org_of)
             return
         generation = store.active_generation(conn)
         if generation is None or not store.has_totals(conn, generation):
@@ -71,3 +58,26 @@ class InlineProjection:
             self.written += len(records)
         else:
             self.left += len(records)
+
+    def _write_block(self, conn: Any, records: Sequence[Record], org_of: dict[int, str]) -> None:
+        """PostgreSQL: one block for the generation last seen active; when a swap made another active
+        meanwhile, once more for that one (the block itself refuses any generation but the active)."""
+        database = str(conn.engine.url)
+        generation = self._generation.get(database)
+        for _ in range(2):
+            if generation is None:
+                generation = store.active_generation(conn)
+                if generation is None or not store.has_totals(conn, generation):
+                    break
+            written, now_active = store.write_inline_block(conn, generation, records[0].position,
+                                                           records[-1].position, org_of,
+                                                           lambda: facts_of_records(list(records)))
+            if written:
+                self._generation[database] = generation
+                self.written += len(records)
+                return
+            self._generation.pop(database, None)
+            if now_active is None or now_active == generation:
+                break
+            generation = None  # another generation is active: read it (and whether it has totals)
+        self.left += len(records)

@@ -45,7 +45,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from ledger.adapters.sql.pipeline import render_rows
+from ledger.adapters.sql.pipeline import render, render_rows
 from ledger.adapters.sql.tables import entries
 from ledger.domain.periods import Period
 from projections.facts import Fact
@@ -493,59 +493,66 @@ def write_inline(conn: Connection, generation: int, before: int, upto: int, org_
 
 
 def write_inline_block(conn: Connection, generation: int, first: int, upto: int, org_of: dict[int, str],
-                       facts: Sequence[Fact]) -> bool:
+                       facts_of: Callable[[], Sequence[Fact]]) -> tuple[bool, int | None]:
     """``write_inline`` in one round trip (PostgreSQL): the same conditions and writes, as one PL/pgSQL
     block in a savepoint, its values rendered by psycopg2's quoting. In the block: nothing unless
     ``generation`` is still the active one; the tracking moves from the log's last position before
     ``first`` to ``upto`` only if it is there, and only then are the facts inserted; the totals move and
-    add the facts' sums only if they had summed to that same position. True if the tracking moved (the
-    facts are written); False (nothing written, the transaction usable) otherwise, or if the block
-    failed (logged as ``inline-projection-skipped``): the follower then projects those positions."""
-    cursor = conn.connection.cursor()
+    add the facts' sums only if they had summed to that same position. Returns whether the tracking
+    moved (the facts are written), and the active generation after the block. Not written (nothing
+    written, the transaction usable): the conditions did not hold, or making or writing the facts
+    failed (logged as ``inline-projection-skipped``): the follower then projects those positions, and
+    reports what fails there. A lost connection is raised: the append fails with it."""
+    sent = False
     try:
-        mogrify = cursor.mogrify
+        facts = facts_of()
+        cursor = conn.connection.cursor()
+        try:
+            def rows(columns: Sequence[str], values: Sequence[Sequence[Any]]) -> str:
+                return render_rows(cursor, len(columns), values)
 
-        def rows(columns: Sequence[str], values: Sequence[Sequence[Any]]) -> str:
-            return render_rows(mogrify, len(columns), values)
-
-        facts_sql = (f"INSERT INTO {facts_table(generation, indexed=False).name} ({', '.join(COLUMNS)}) VALUES "
-                     + rows(COLUMNS, [_values(f, org_of[f.position]) for f in facts]) + ";") if facts else ""
-        totals = _total_rows(org_of, facts)
-        totals_sql = _UPSERT_SQL.format(table=totals_table(generation).name).replace(
-            "VALUES %s", "VALUES " + rows(TOTAL_COLUMNS, totals), 1) + ";" if totals else ""
-        model = mogrify("%s", (READ_MODEL,)).decode()
-        position_kind = mogrify("%s", (POSITION_KIND,)).decode()
-    finally:
-        cursor.close()
-    body = (
-        f"DECLARE before bigint; BEGIN "
-        f"IF (SELECT generation FROM {active.name} WHERE name = {model}) IS DISTINCT FROM {generation} THEN "
-        f"RETURN; END IF; "
-        f"SELECT coalesce(max(position), 0) INTO before FROM {entries.name} WHERE position < {int(first)}; "
-        f"UPDATE {tracking.name} SET position = {int(upto)} WHERE generation = {generation} AND position = before; "
-        f"IF NOT FOUND THEN RETURN; END IF; "
-        f"{facts_sql} "
-        f"UPDATE {totals_table(generation).name} SET debit = {int(upto)} "
-        f"WHERE org_id = '' AND kind = {position_kind} AND debit = before; "
-        f"IF FOUND THEN {totals_sql} END IF; "
-        f"END"
-    )
-    tag = "$inline$"
-    while tag in body:
-        tag = f"$inline{secrets.token_hex(4)}$"
-    sql = (f"SAVEPOINT inline_projection; DO {tag}{body}{tag}; RELEASE SAVEPOINT inline_projection; "
-           f"SELECT position FROM {tracking.name} WHERE generation = {generation}")
-    try:  # no parameters: the driver still reads % as a placeholder mark, so every % is doubled
-        moved = conn.exec_driver_sql(sql.replace("%", "%%")).scalar()
-    except DBAPIError as exc:
-        if exc.connection_invalidated:
+            facts_sql = (f"INSERT INTO {facts_table(generation, indexed=False).name} ({', '.join(COLUMNS)}) "
+                         "VALUES " + rows(COLUMNS, [_values(f, org_of[f.position]) for f in facts]) + ";"
+                         ) if facts else ""
+            totals = _total_rows(org_of, facts)
+            totals_sql = _UPSERT_SQL.format(table=totals_table(generation).name).replace(
+                "VALUES %s", "VALUES " + rows(TOTAL_COLUMNS, totals), 1) + ";" if totals else ""
+            model, position_kind = render(cursor, "%s", (READ_MODEL,)), render(cursor, "%s", (POSITION_KIND,))
+        finally:
+            cursor.close()
+        body = (
+            f"DECLARE before bigint; BEGIN "
+            f"IF (SELECT generation FROM {active.name} WHERE name = {model}) IS DISTINCT FROM {generation} THEN "
+            f"RETURN; END IF; "
+            f"SELECT coalesce(max(position), 0) INTO before FROM {entries.name} WHERE position < {int(first)}; "
+            f"UPDATE {tracking.name} SET position = {int(upto)} "
+            f"WHERE generation = {generation} AND position = before; "
+            f"IF NOT FOUND THEN RETURN; END IF; "
+            f"{facts_sql} "
+            f"UPDATE {totals_table(generation).name} SET debit = {int(upto)} "
+            f"WHERE org_id = '' AND kind = {position_kind} AND debit = before; "
+            f"IF FOUND THEN {totals_sql} END IF; "
+            f"END"
+        )
+        tag = "$inline$"
+        while tag in body:
+            tag = f"$inline{secrets.token_hex(4)}$"
+        sql = (f"SAVEPOINT inline_projection; DO {tag}{body}{tag}; RELEASE SAVEPOINT inline_projection; "
+               f"SELECT (SELECT position FROM {tracking.name} WHERE generation = {generation}), "
+               f"(SELECT generation FROM {active.name} WHERE name = {model})")
+        sent = True  # no parameters: the driver still reads % as a placeholder mark, so every % is doubled
+        moved, now_active = conn.exec_driver_sql(sql.replace("%", "%%")).one()
+    except Exception as exc:  # noqa: BLE001 - making, rendering or writing the facts: never the append's
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
             raise
-        conn.exec_driver_sql("ROLLBACK TO SAVEPOINT inline_projection; RELEASE SAVEPOINT inline_projection")
+        if sent:
+            conn.exec_driver_sql("ROLLBACK TO SAVEPOINT inline_projection; RELEASE SAVEPOINT inline_projection")
+        cause = exc.orig if isinstance(exc, DBAPIError) else exc
         failure_log.warning(json.dumps({"event": "inline-projection-skipped", "generation": generation,
-                                        "error": f"{type(exc.orig).__name__}: {exc.orig}"[:300]},
+                                        "error": f"{type(cause).__name__}: {cause}"[:300]},
                                        ensure_ascii=False))
-        return False
-    return moved is not None and int(moved) == upto
+        return False, None
+    return moved is not None and int(moved) == upto, now_active
 
 
 def position_before(conn: Connection, position: int) -> int:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from psycopg2.extensions import encodings
 from sqlalchemy import Table, insert, update
 from sqlalchemy.orm import Session
 
@@ -35,8 +36,8 @@ class Pipeline:
         if not self.batched:
             self.session.execute(insert(table), list(rows))
             return
-        columns = list(rows[0])
-        values = render_rows(self._mogrify(), len(columns), [[row[c] for c in columns] for row in rows])
+        columns = [table.c[name].name for name in rows[0]]  # a name the table lacks: KeyError, as insert() refuses
+        values = render_rows(self._cursor_now(), len(columns), [[row[c] for c in columns] for row in rows])
         self.pending.append(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES {values}")
 
     def update(self, table: Table, values: Mapping[str, Any], where: Mapping[str, Any]) -> None:
@@ -47,9 +48,9 @@ class Pipeline:
                 statement = statement.where(table.c[name] == value)
             self.session.execute(statement)
             return
-        mogrify = self._mogrify()
-        sets = ", ".join(mogrify(f"{name} = %s", [value]).decode() for name, value in values.items())
-        condition = " AND ".join(mogrify(f"{name} = %s", [value]).decode() for name, value in where.items())
+        cursor = self._cursor_now()
+        sets = ", ".join(render(cursor, f"{table.c[name].name} = %s", [value]) for name, value in values.items())
+        condition = " AND ".join(render(cursor, f"{table.c[name].name} = %s", [value]) for name, value in where.items())
         self.pending.append(f"UPDATE {table.name} SET {sets} WHERE {condition}")
 
     def flush(self) -> None:
@@ -67,15 +68,21 @@ class Pipeline:
             self._cursor.close()
             self._cursor = None
 
-    def _mogrify(self) -> Any:
+    def _cursor_now(self) -> Any:
         if self._cursor is None:
             self._cursor = self.session.connection().connection.cursor()
-        return self._cursor.mogrify
+        return self._cursor
 
 
-def render_rows(mogrify: Any, width: int, rows: Sequence[Sequence[Any]]) -> str:
+def render(cursor: Any, sql: str, values: Sequence[Any]) -> str:
+    """``sql`` with its ``%s`` replaced by ``values`` as psycopg2 quotes them for ``cursor``'s connection
+    (in the connection's client encoding, decoded back with it)."""
+    rendered: bytes = cursor.mogrify(sql, values)
+    return rendered.decode(encodings[cursor.connection.encoding])
+
+
+def render_rows(cursor: Any, width: int, rows: Sequence[Sequence[Any]]) -> str:
     """``(v, ...), (v, ...)`` for a VALUES list, quoted by psycopg2 in one call (a call a row costs more
     than the quoting)."""
     mark = "(" + ", ".join(["%s"] * width) + ")"
-    rendered: str = mogrify(", ".join([mark] * len(rows)), [value for row in rows for value in row]).decode()
-    return rendered
+    return render(cursor, ", ".join([mark] * len(rows)), [value for row in rows for value in row])

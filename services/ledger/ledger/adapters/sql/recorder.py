@@ -19,6 +19,8 @@ from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from ledger.adapters.sql.pipeline import render
+
 
 class LedgerRecorder(SQLAlchemyApplicationRecorder):
     """``SQLAlchemyApplicationRecorder`` whose insert is one multi-row statement."""
@@ -46,10 +48,9 @@ class LedgerRecorder(SQLAlchemyApplicationRecorder):
         the values rendered by psycopg2's quoting; the ids come back with their keys (so in any order)."""
         cursor = session.connection().connection.cursor()
         try:
-            mark = "(%s::uuid, %s, %s, %s)"
-            values = cursor.mogrify(", ".join([mark] * len(stored_events)), [
+            values = render(cursor, ", ".join(["(%s::uuid, %s, %s, %s)"] * len(stored_events)), [
                 value for e in stored_events
-                for value in (str(e.originator_id), e.originator_version, e.topic, e.state)]).decode()
+                for value in (str(e.originator_id), e.originator_version, e.topic, e.state)])
         finally:
             cursor.close()
         name = table.fullname
