@@ -6,7 +6,12 @@ issues 6 and 15 on PostgreSQL, each against a raw baseline measured in the same 
 the same rows. It took **{total:.1f} minutes**. Raw results: `bench-results/results.json` (git-ignored),
 profiles: `bench-results/profiles.txt`. The dataset lives in the database `{dataset}`, which the bench
 keeps between runs and reuses (it is rebuilt when absent, or when an interrupted build left it without
-its completion mark; drop it to force a rebuild). A run that has to build it took **14.4 minutes**
+its completion mark; drop it to force a rebuild). **From a fresh clone on 2026-12-03 at 11:54 UTC
+(at ac9a139, this round's code before its review's fixes) `time make bench` took 15.5 minutes**: the
+install, the dataset built from an empty database in 7.5 minutes (7,073 events/s, two writers, all 392
+COs; 16.6 minutes that morning before this round's write-path changes), then 7.7 minutes of
+measurements; that hour's raw baselines were fast (batch inserts 49,000-54,000 rows/s). Earlier rounds:
+a run that had to build it took **14.4 minutes**
 from a fresh clone of this round's code (at 9077c70, before the review's fixes and the registration
 cache) on 2026-11-29 at 06:14 UTC (`time make bench`: install, the build in 10.0 minutes at 5,336
 events/s, then 4.2 minutes of measurements), and 13.9 minutes half an hour before at 2226e8e. The same command took 31.7 minutes earlier that night (before 04:00 UTC;
@@ -465,14 +470,15 @@ shared_buffers sized to the log's nodes for first touches."""
 
 CPU = """\
 What the table shows: a single-event append costs the API about 4.5-5 ms of CPU (its round trips to
-PostgreSQL no longer count: they are waits), PostgreSQL about 1.6-2.3 ms and the load client about 1-2 ms,
-so one append needs 7-9 ms of the machine's two cores whoever runs it: at most about 230-280 appends/s
-on this machine, with the cores shared by all three. The raw baseline of 8 threads commits rows of four
-columns at about 0.1 ms of CPU each. So "0.10 of raw 8-thread commits" (about 600-800 events/s here)
-is out of reach on two cores while an append's work costs what it does; what is left is the API's
-CPU an event (about half of it HTTP: uvicorn, FastAPI, pydantic, the token's lookup; half the append
-itself, 2.4 ms of CPU in process: rules, encoding, hashing, rendering the statements; see the profiles)
-and PostgreSQL's (the index, log and read-model rows: about 40 rows written an event). In batches of 100 the API spends
-about 0.18 ms an event and PostgreSQL 0.09, and the one client waits for each answer before it sends
-the next: the machine is about three quarters idle, and the batch's time is the sum of the API's CPU
-and PostgreSQL's, one after the other."""
+PostgreSQL do not count: they are waits), PostgreSQL about 1.8-2.1 ms and the load client about 0.8 ms,
+so one append needs about 7 ms of the machine's two cores whoever runs it: at most about 280 appends/s
+on this machine, with the cores shared by all three (measured: 222 with 8 clients, 1.55 cores busy).
+The raw baseline of 8 threads commits one four-column row at about 0.1 ms of CPU. So "0.10 of raw
+8-thread commits" (920 events/s in this run) is out of reach on two cores while an append's work costs
+what it does; what is left is the API's CPU an event (about half of it HTTP: uvicorn, FastAPI,
+pydantic, the token's lookup; half the append itself, 2.4 ms of CPU in process: rules, encoding,
+hashing, rendering the statements; see the profiles) and PostgreSQL's (the index, log and read-model
+rows: about 40 rows written an event). In batches of 100 the API spends about 0.2 ms an event and
+PostgreSQL about 0.1 ms, and the one client waits for each answer before it sends the next: the
+machine is about half idle, and a batch's time is the API's CPU and PostgreSQL's one after the
+other (the ceiling column: the API's CPU alone would allow about 9,000 events/s on two cores)."""
