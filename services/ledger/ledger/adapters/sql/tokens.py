@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Literal
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Engine
 
 from ledger.adapters.sql.tables import tokens
@@ -111,10 +111,14 @@ def revoke_token(engine: Engine, token_id: str, now: datetime | None = None) -> 
             raise NotFound("token-exists", f"no active token {token_id}", token_id=token_id)
 
 
+_BY_HASH = select(tokens).where(tokens.c.token_hash == bindparam("token_hash"))
+"""The token row of a bearer token's hash (made once: every request asks it)."""
+
+
 def authenticate(engine: Engine, token: str, now: datetime | None = None) -> Caller:
     """The caller a bearer token stands for; ``TokenRefused`` if it is unknown, revoked or expired."""
     with engine.connect() as conn:
-        row = conn.execute(select(tokens).where(tokens.c.token_hash == hash_token(token))).first()
+        row = conn.execute(_BY_HASH, {"token_hash": hash_token(token)}).first()
     if row is None:
         raise TokenRefused("unknown")
     if row.revoked_at is not None:
