@@ -40,7 +40,6 @@ from sqlalchemy import (
     union_all,
     update,
 )
-from psycopg2.extras import execute_values
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
@@ -306,12 +305,17 @@ def add_totals(conn: Connection, generation: int, org_of: dict[int, str], facts:
     if not values:
         return
     table = totals_table(generation)
-    if conn.dialect.name == "postgresql":  # one multi-row statement (psycopg2's executemany: a round trip a row)
+    if conn.dialect.name == "postgresql":  # multi-row statements (psycopg2's executemany: a round trip a row)
         cursor = conn.connection.cursor()
         try:
-            execute_values(cursor, _UPSERT_SQL.format(table=table.name), values, page_size=_UPSERT_ROWS)
+            statements = [_UPSERT_SQL.format(table=table.name).replace(
+                "VALUES %s", "VALUES " + render_rows(cursor, len(TOTAL_COLUMNS), values[at:at + _UPSERT_ROWS]), 1)
+                for at in range(0, len(values), _UPSERT_ROWS)]
         finally:
             cursor.close()
+        # through SQLAlchemy, so that its error handling (a lost server invalidates the connection) applies;
+        # no parameters: the driver still reads % as a placeholder mark, so every % is doubled
+        conn.exec_driver_sql(";\n".join(statements).replace("%", "%%"))
         return
     upsert = sqlite.insert(table)
     conn.execute(upsert.on_conflict_do_update(
