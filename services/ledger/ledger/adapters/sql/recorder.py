@@ -45,17 +45,21 @@ class LedgerRecorder(SQLAlchemyApplicationRecorder):
     def _insert_in_one_round_trip(self, session: Session, table: Any,
                                   stored_events: Sequence[StoredEvent]) -> list[int]:
         """PostgreSQL: the library's table lock, its NOTIFY and the insert as one string of statements,
-        the values rendered by psycopg2's quoting; the ids come back with their keys (so in any order)."""
+        the values rendered by psycopg2's quoting. The rows are inserted in the batch's order (``ORDER BY``
+        their number, as SQLAlchemy's ``sort_by_parameter_order`` does), so positions follow it; the ids
+        come back with their keys (RETURNING promises no order)."""
         cursor = session.connection().connection.cursor()
         try:
-            values = render(cursor, ", ".join(["(%s::uuid, %s, %s, %s)"] * len(stored_events)), [
-                value for e in stored_events
-                for value in (str(e.originator_id), e.originator_version, e.topic, e.state)])
+            row = "(%s::uuid, %s::bigint, %s::text, %s::bytea, %s)"
+            values = render(cursor, ", ".join([row] * len(stored_events)), [
+                value for number, e in enumerate(stored_events)
+                for value in (str(e.originator_id), e.originator_version, e.topic, e.state, number)])
         finally:
             cursor.close()
         name = table.fullname
         sql = (f"LOCK TABLE {name} IN EXCLUSIVE MODE; NOTIFY {self.channel_name}; "
-               f"INSERT INTO {name} (originator_id, originator_version, topic, state) VALUES {values} "
+               f"INSERT INTO {name} (originator_id, originator_version, topic, state) "
+               f"SELECT o, v, t, s FROM (VALUES {values}) AS batch (o, v, t, s, n) ORDER BY n "
                f"RETURNING id, originator_id, originator_version")
         # no parameters: the driver still reads % as a placeholder mark, so every % is doubled
         rows = session.connection().exec_driver_sql(sql.replace("%", "%%")).all()
