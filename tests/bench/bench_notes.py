@@ -11,8 +11,9 @@ its completion mark; drop it to force a rebuild). **From a fresh clone on 2026-1
 install, the dataset built from an empty database in 7.5 minutes (7,073 events/s, two writers, all 392
 COs; 16.6 minutes that morning before this round's write-path changes), then 7.7 minutes of
 measurements; that hour's raw baselines were fast (batch inserts 49,000-54,000 rows/s). That run met
-15 of the 25 targets below; the run reported here reused its dataset 45 minutes later, at the round's
-last commit (1754387, with the review's fixes, the views' and receipts' JSON from pydantic): the same
+15 of the 25 targets below; the run reported here reused its dataset 45 minutes later, at 1754387 (with
+the review's fixes, the views' and receipts' JSON from pydantic; the round's last commit, after it,
+orders the one-string insert's rows explicitly: about 1 ms more a batch of 100 in process): the same
 figures within their ranges, and 13 met, the difference two proofs' first-touch p99s a little over
 their 5 ms line (6.1 and 5.2 ms against 3.4 and 2.9). Earlier rounds:
 a run that had to build it took **14.4 minutes**
