@@ -176,11 +176,10 @@ def cpu_table(results: dict[str, Any]) -> list[str]:
         server = _median(figures, f"{name}_server_cpu_ms")
         if server is None:
             continue
-        lines.append(
-            f"| {what} | {_f(_median(figures, rate))} | {_f(server, 2)} | {_f(_median(figures, f'{name}_projector_cpu_ms'), 2)} "
-            f"| {_f(_median(figures, f'{name}_postgres_cpu_ms'), 2)} | {_f(_median(figures, f'{name}_client_cpu_ms'), 2)} "
-            f"| {_f(_median(figures, f'{name}_busy_cores'), 2)} | {_f(_median(figures, f'{name}_server_cores'), 2)} "
-            f"| {_f(cores * 1000 / server if server else None)} |")
+        parts = [_f(_median(figures, f"{name}_{part}"), 2)
+                 for part in ("projector_cpu_ms", "postgres_cpu_ms", "client_cpu_ms", "busy_cores", "server_cores")]
+        lines.append(f"| {what} | {_f(_median(figures, rate))} | {_f(server, 2)} | " + " | ".join(parts)
+                     + f" | {_f(cores * 1000 / server if server else None)} |")
     return lines + ["", bench_notes.CPU, ""]
 
 

@@ -21,7 +21,11 @@ import httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 
-from tests.support.server import LedgerServer, free_port  # noqa: F401 (free_port: re-exported)
+from tests.support.server import (  # noqa: F401 (free_port: re-exported)
+    LedgerServer,
+    free_port,
+    stop_process,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench-results"
@@ -285,10 +289,4 @@ class ProjectorProcess:
         return self.process.pid
 
     def __exit__(self, *_: Any) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=20)
+        stop_process(self.process)

@@ -26,6 +26,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def stop_process(process: subprocess.Popen[bytes] | None, timeout: float = 20.0) -> None:
+    """Terminate a child process still running, and kill it if it has not ended within ``timeout``."""
+    if process is not None and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=timeout)
+
+
 @dataclass
 class LedgerServer:
     """``ledger migrate`` then ``ledger run`` on ``database_url``; output appended to ``log_path``."""
@@ -84,13 +95,7 @@ class LedgerServer:
         return {k: v for k, v in sorted(merged.items()) if k not in OWN_SETTINGS}
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=20)
+        stop_process(self.process)
         self.process = None
 
     def __enter__(self) -> LedgerServer:

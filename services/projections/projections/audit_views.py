@@ -116,12 +116,7 @@ class AuditViews:
         """The view as known at ``position`` under rules ``rules`` (the current ones when None)."""
         known_at, chosen = self.co_prefix(org_id, position), rules_of(rules)
         with cyclic_gc_paused():
-            with self.engine.connect() as conn:  # the read model's state once: its lag, and whether it serves
-                behind = store.lag(conn)
-                selected = self._selection(conn, behind, org_id, known_at["position"], period)
-            # a replay reads on a connection of its own: this one is given back first (no request holds two)
-            facts, source = (selected, "read-model") if selected is not None else \
-                (self.replay(org_id, known_at["position"]), "replay")
+            facts, source, behind = self._facts_and_lag(org_id, known_at["position"], period)
             body, digest = answer(org_id, period, known_at, facts, chosen, selected=source == "read-model")
         return Answer(body, digest, source, chosen.version, _lag_of(behind))
 
@@ -166,20 +161,20 @@ class AuditViews:
 
         From the read model: their selection (``selection``), made by SQL. By replay: all of them.
         """
-        with self.engine.connect() as conn:
-            selected = self._selection(conn, store.lag(conn), org_id, upto, period)
-        if selected is not None:
-            return selected, "read-model"
-        return self.replay(org_id, upto), "replay"
+        facts, source, _ = self._facts_and_lag(org_id, upto, period)
+        return facts, source
 
-    def _selection(self, conn: Any, behind: dict[str, Any], org_id: str, upto: int, period: Period
-                   ) -> list[Fact] | None:
-        """The read model's selection on ``conn`` if it serves ``upto`` (its state ``behind``, from
-        ``store.lag``), else None: the caller replays."""
-        generation = behind["generation"]
-        if generation is not None and behind["tracked_position"] >= upto:
-            return store.read_selection(conn, generation, org_id, upto, VIEW_OF_PERIOD[period.kind], period)
-        return None
+    def _facts_and_lag(self, org_id: str, upto: int, period: Period
+                       ) -> tuple[list[Fact], Literal["read-model", "replay"], dict[str, Any]]:
+        """``facts``, and the read model's state it was decided on (``store.lag``: read once, one statement)."""
+        with self.engine.connect() as conn:
+            behind = store.lag(conn)
+            generation = behind["generation"]
+            if generation is not None and behind["tracked_position"] >= upto:
+                return (store.read_selection(conn, generation, org_id, upto, VIEW_OF_PERIOD[period.kind], period),
+                        "read-model", behind)
+        # a replay reads on a connection of its own: this one is given back first (no request holds two)
+        return self.replay(org_id, upto), "replay", behind
 
     def replay(self, org_id: str, upto: int) -> list[Fact]:
         """The CO's facts straight from the stored events (no read model)."""

@@ -44,7 +44,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from ledger.adapters.sql.pipeline import render, render_rows
+from ledger.adapters.sql.pipeline import render, render_rows, send
 from ledger.adapters.sql.tables import entries
 from ledger.domain.periods import Period
 from projections.facts import Fact
@@ -308,14 +308,11 @@ def add_totals(conn: Connection, generation: int, org_of: dict[int, str], facts:
     if conn.dialect.name == "postgresql":  # multi-row statements (psycopg2's executemany: a round trip a row)
         cursor = conn.connection.cursor()
         try:
-            statements = [_UPSERT_SQL.format(table=table.name).replace(
-                "VALUES %s", "VALUES " + render_rows(cursor, len(TOTAL_COLUMNS), values[at:at + _UPSERT_ROWS]), 1)
-                for at in range(0, len(values), _UPSERT_ROWS)]
+            statements = [_upsert_sql(cursor, generation, values[at:at + _UPSERT_ROWS])
+                          for at in range(0, len(values), _UPSERT_ROWS)]
         finally:
             cursor.close()
-        # through SQLAlchemy, so that its error handling (a lost server invalidates the connection) applies;
-        # no parameters: the driver still reads % as a placeholder mark, so every % is doubled
-        conn.exec_driver_sql(";\n".join(statements).replace("%", "%%"))
+        send(conn, ";\n".join(statements))
         return
     upsert = sqlite.insert(table)
     conn.execute(upsert.on_conflict_do_update(
@@ -334,6 +331,12 @@ def _total_rows(org_of: dict[int, str], facts: Sequence[Fact]) -> list[tuple[Any
             row = rows.setdefault((org_of[f.position], kind, key, member, month_of(f.effective_date)), [0, 0, 0])
             row[0], row[1], row[2] = row[0] + debit, row[1] + credit, row[2] + 1
     return [(*key, *sums) for key, sums in sorted(rows.items())]
+
+
+def _upsert_sql(cursor: Any, generation: int, rows: Sequence[Sequence[Any]]) -> str:
+    """The totals' upsert of these rows (TOTAL_COLUMNS, no key twice), rendered for PostgreSQL."""
+    return _UPSERT_SQL.format(table=totals_table(generation).name).replace(
+        "VALUES %s", "VALUES " + render_rows(cursor, len(TOTAL_COLUMNS), rows), 1)
 
 
 _UPSERT_SQL = (
@@ -512,15 +515,11 @@ def write_inline_block(conn: Connection, generation: int, first: int, upto: int,
         facts = facts_of()
         cursor = conn.connection.cursor()
         try:
-            def rows(columns: Sequence[str], values: Sequence[Sequence[Any]]) -> str:
-                return render_rows(cursor, len(columns), values)
-
             facts_sql = (f"INSERT INTO {facts_table(generation, indexed=False).name} ({', '.join(COLUMNS)}) "
-                         "VALUES " + rows(COLUMNS, [_values(f, org_of[f.position]) for f in facts]) + ";"
-                         ) if facts else ""
+                         "VALUES " + render_rows(cursor, len(COLUMNS), [_values(f, org_of[f.position])
+                                                                        for f in facts]) + ";") if facts else ""
             totals = _total_rows(org_of, facts)
-            totals_sql = _UPSERT_SQL.format(table=totals_table(generation).name).replace(
-                "VALUES %s", "VALUES " + rows(TOTAL_COLUMNS, totals), 1) + ";" if totals else ""
+            totals_sql = _upsert_sql(cursor, generation, totals) + ";" if totals else ""
             model, position_kind = render(cursor, "%s", (READ_MODEL,)), render(cursor, "%s", (POSITION_KIND,))
         finally:
             cursor.close()
@@ -544,8 +543,8 @@ def write_inline_block(conn: Connection, generation: int, first: int, upto: int,
         sql = (f"SAVEPOINT inline_projection; DO {tag}{body}{tag}; RELEASE SAVEPOINT inline_projection; "
                f"SELECT (SELECT position FROM {tracking.name} WHERE generation = {generation}), "
                f"(SELECT generation FROM {active.name} WHERE name = {model})")
-        sent = True  # no parameters: the driver still reads % as a placeholder mark, so every % is doubled
-        moved, now_active = conn.exec_driver_sql(sql.replace("%", "%%")).one()
+        sent = True
+        moved, now_active = send(conn, sql).one()
     except Exception as exc:  # noqa: BLE001 - making, rendering or writing the facts: never the append's
         if isinstance(exc, DBAPIError) and exc.connection_invalidated:
             raise

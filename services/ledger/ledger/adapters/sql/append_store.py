@@ -4,8 +4,8 @@ In one transaction, under the CO's append lock: the idempotency lookup, the CO's
 entities the rules read (``BatchContext``), the events (the eventsourcing store assigns their
 positions), the entries index, the references, the registry rows, the Merkle leaves with a signed
 checkpoint and the idempotency record (these after the events' insert kept in a ``Pipeline`` and sent
-in one round trip on PostgreSQL), then the inline projection's facts. The kept stored events (``entity_cache``) move on to the
-log's new version only after the commit.
+in one round trip on PostgreSQL), then the inline projection's facts. The kept stored events
+(``entity_cache``) move on to the log's new version only after the commit.
 """
 from __future__ import annotations
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from psycopg2.extensions import encodings
 from sqlalchemy import Table, insert, update
+from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.orm import Session
 
 
@@ -36,7 +37,7 @@ class Pipeline:
         if not self.batched:
             self.session.execute(insert(table), list(rows))
             return
-        columns = [table.c[name].name for name in rows[0]]  # a name the table lacks: KeyError, as insert() refuses
+        columns = [table.c[name].name for name in rows[0]]  # a name the table lacks: KeyError, as insert()
         values = render_rows(self._cursor_now(), len(columns), [[row[c] for c in columns] for row in rows])
         self.pending.append(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES {values}")
 
@@ -50,7 +51,8 @@ class Pipeline:
             return
         cursor = self._cursor_now()
         sets = ", ".join(render(cursor, f"{table.c[name].name} = %s", [value]) for name, value in values.items())
-        condition = " AND ".join(render(cursor, f"{table.c[name].name} = %s", [value]) for name, value in where.items())
+        condition = " AND ".join(render(cursor, f"{table.c[name].name} = %s", [value])
+                                 for name, value in where.items())
         self.pending.append(f"UPDATE {table.name} SET {sets} WHERE {condition}")
 
     def flush(self) -> None:
@@ -59,8 +61,7 @@ class Pipeline:
             return
         statements, self.pending = self.pending, []
         self.close()
-        # no parameters: the driver still reads % as a placeholder mark, so every % is doubled
-        self.session.connection().exec_driver_sql(";\n".join(statements).replace("%", "%%"))
+        send(self.session.connection(), ";\n".join(statements))
 
     def close(self) -> None:
         """Let go of the cursor that renders values (kept writes stay kept)."""
@@ -72,6 +73,14 @@ class Pipeline:
         if self._cursor is None:
             self._cursor = self.session.connection().connection.cursor()
         return self._cursor
+
+
+def send(connection: Connection, sql: str) -> CursorResult[Any]:
+    """Run rendered SQL (one statement or several; the result is the last one's) through SQLAlchemy, so
+    that its error handling applies (a unique-key refusal is its ``IntegrityError``, a lost server
+    invalidates the connection). No parameters: the driver still reads ``%`` as a placeholder mark, so
+    every ``%`` is doubled."""
+    return connection.exec_driver_sql(sql.replace("%", "%%"))
 
 
 def render(cursor: Any, sql: str, values: Sequence[Any]) -> str:

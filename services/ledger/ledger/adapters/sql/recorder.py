@@ -19,7 +19,7 @@ from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from ledger.adapters.sql.pipeline import render
+from ledger.adapters.sql.pipeline import render, send
 
 
 class LedgerRecorder(SQLAlchemyApplicationRecorder):
@@ -61,8 +61,7 @@ class LedgerRecorder(SQLAlchemyApplicationRecorder):
                f"INSERT INTO {name} (originator_id, originator_version, topic, state) "
                f"SELECT o, v, t, s FROM (VALUES {values}) AS batch (o, v, t, s, n) ORDER BY n "
                f"RETURNING id, originator_id, originator_version")
-        # no parameters: the driver still reads % as a placeholder mark, so every % is doubled
-        rows = session.connection().exec_driver_sql(sql.replace("%", "%%")).all()
+        rows = send(session.connection(), sql).all()
         id_of = {(str(originator), int(version)): int(position) for position, originator, version in rows}
         return [id_of[(str(e.originator_id), int(e.originator_version))] for e in stored_events]
 

@@ -66,7 +66,8 @@ def append_leaves(
     own = writes is None
     writes = Pipeline(session) if writes is None else writes
     new_nodes, frontier = merkle.append_leaves(head.frontier, head.size, leaf_hashes)
-    writes.insert(log_nodes, [{"org_id": org_id, "level": lv, "idx": ix, "hash": h} for (lv, ix), h in new_nodes.items()])
+    writes.insert(log_nodes, [{"org_id": org_id, "level": lv, "idx": ix, "hash": h}
+                              for (lv, ix), h in new_nodes.items()])
     size = head.size + len(leaf_hashes)
     checkpoint = Checkpoint(origin, size, merkle.root_from_frontier(frontier), rfc3339(moment), ())
     note = signer.sign(checkpoint.body())

@@ -44,9 +44,7 @@ class AccessLog:
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status["code"] = message["status"]
-                message.setdefault("headers", [])
-                kept = [h for h in message["headers"] if h[0].lower() not in {name for name, _ in extra}]
-                message["headers"] = kept + extra
+                set_headers(message, extra)
             await send(message)
 
         scope.setdefault("state", {})["request_id"] = request_id
@@ -69,6 +67,12 @@ class AccessLog:
             "status": status,
             "latency_ms": round((time.perf_counter() - started) * 1000, 2),
         }
+
+
+def set_headers(start: Message, headers: list[tuple[bytes, bytes]]) -> None:
+    """Put ``headers`` (lower-case names) on a response's start message, in place of any of the same names."""
+    names = {name for name, _ in headers}
+    start["headers"] = [h for h in start.get("headers", []) if h[0].lower() not in names] + headers
 
 
 class RequestBody:

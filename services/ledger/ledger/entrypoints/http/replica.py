@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ledger.adapters.sql.failover import last_position_or_none, probe_replica
 from ledger.bootstrap import Services
+from ledger.entrypoints.http.middleware import set_headers
 
 log = logging.getLogger("ledger.replica")
 _POSITION = re.compile(r"[0-9]{1,18}")
@@ -98,13 +99,12 @@ class ReadHeaders:
         async def send_with_headers(message: Message) -> None:
             choice: ReadChoice | None = state.get("read_choice")
             if message["type"] == "http.response.start" and choice is not None:
-                headers = [h for h in message.get("headers", []) if not h[0].lower().startswith(b"ledger-re")]
-                headers.append((b"ledger-read-from", choice.source.encode()))
+                headers = [(b"ledger-read-from", choice.source.encode())]
                 if choice.lag_positions is not None:
                     headers.append((b"ledger-replica-lag-positions", str(choice.lag_positions).encode()))
                 if choice.lag_seconds is not None:
                     headers.append((b"ledger-replica-lag-seconds", f"{choice.lag_seconds:g}".encode()))
-                message["headers"] = headers
+                set_headers(message, headers)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
