@@ -73,9 +73,10 @@ def test_v2_balance_sheets_balance_assets_against_liabilities_and_equity(log: Lo
 
 
 @settings(max_examples=40, deadline=None)
-@given(ledgers(), months, st.integers(1, 27), st.integers(0, 3))
+@given(ledgers(), months, st.integers(1, 25), st.integers(0, 3))
 def test_a_red_ink_reversal_in_the_same_month_reads_as_if_the_voucher_never_existed(
         log: Log, period: Period, day: int, later: int) -> None:
+    # day + later <= 28: a day of every month (27 + 3 made a "2024-02-30" reversal, outside February)
     without = v2(log, period)
     on = f"{period.start.isoformat()[:8]}{day:02d}"
     log.voucher("X-1", on, ("102", "debit", 12_345), ("501", "credit", 12_000), ("504", "credit", 345))
