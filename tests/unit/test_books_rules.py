@@ -46,6 +46,46 @@ def test_yuan_strings_rename_every_fen_key_and_refuse_a_clash() -> None:
         yuan_strings({"a_fen": 1, "a": 2})
 
 
+def _yuan_reference(value: Any) -> Any:
+    """yuan_strings written the plain way: one recursive call per value."""
+    if isinstance(value, list):
+        return [_yuan_reference(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, item in value.items():
+        if key.endswith("_fen"):
+            assert key[:-4] not in value
+            out[key[:-4]] = f"{'-' if item < 0 else ''}{abs(item) // 100}.{abs(item) % 100:02d}" \
+                if type(item) is int else _yuan_reference(item)
+        else:
+            out[key] = _yuan_reference(item)
+    return out
+
+
+_keys = st.sampled_from(["a", "b_fen", "c_fen", "rows", "d", "_fen", "e_fen_x"])
+_trees = st.recursive(st.none() | st.booleans() | st.integers(-10**12, 10**12) | st.text(max_size=3),
+                      lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_keys, inner, max_size=4),
+                      max_leaves=30)
+
+
+@fast
+@given(_trees)
+def test_yuan_strings_agree_with_the_plain_recursion(tree: Any) -> None:
+    def clash(value: Any) -> bool:
+        if isinstance(value, list):
+            return any(clash(item) for item in value)
+        return isinstance(value, dict) and (any(k.endswith("_fen") and k[:-4] in value for k in value)
+                                            or any(clash(item) for item in value.values()))
+
+    if clash(tree):
+        with pytest.raises(ValueError):
+            yuan_strings(tree)
+    else:
+        assert yuan_strings(tree) == _yuan_reference(tree)
+        assert yuan_strings(tree) == _yuan_reference(tree)  # the keys' names remembered give the same
+
+
 @pytest.mark.parametrize("asked", ["3", "٢", "2\n", "v2", ""])
 def test_unknown_rules_versions_are_refused(asked: str) -> None:
     with pytest.raises(RuleViolation, match="^rules-version"):

@@ -33,33 +33,37 @@ def render_yearly(org: Row, period: Period, facts: Sequence[Fact], rules: Rules 
     postings, leases = journal(facts, rules.red_ink), list(lease_states(facts, end).values())
     plans = declarations(facts, start, end)
     appropriations = appropriations_of(plans)
-    statement = income_statement(postings, start, end, appropriations)
-    result = next(line["amount_fen"] for line in statement["lines"] if line["item"] == "current_year_result")
     view = {
         **header("yearly", org, period),
-        "balance_sheet": balance_sheet(postings, start, end),
-        "income_statement": statement,
         "asset_roll_forward": roll_forward(facts, start, end),
         "rent_collection": rent_collection(leases, start, end),
-        "return_on_operating_assets": return_on_operating_assets(facts, leases, start, end, result),
         "distribution": {"declarations": plans, "totals": {
             key: sum(d[key] for d in plans)
             for key in ("reserve_fund_fen", "member_distribution_fen", "other_fen", "paid_fen")}},
         "open_findings": open_findings(facts, period if rules.books_2023 else None),
     }
-    if rules.books_2023:
-        closings = frozenset(f.entity_id for f in facts if f.kind == "ClosingPosted")
-        prior = appropriations_of(declarations(facts, f"{period.year - 1:04d}-01-01", day_before(start),
-                                               members=False))
-        statement = income_statement_2023(postings, start, end, appropriations, prior, closings)
-        result = next(line["current_fen"] for line in statement["lines"] if line["item"] == "current_year_result")
+    if not rules.books_2023:
+        statement = income_statement(postings, start, end, appropriations)
+        result = next(line["amount_fen"] for line in statement["lines"] if line["item"] == "current_year_result")
         view.update({
-            "balance_sheet": balance_sheet_2023(postings, start, end),
+            "balance_sheet": balance_sheet(postings, start, end),
             "income_statement": statement,
             "return_on_operating_assets": return_on_operating_assets(facts, leases, start, end, result),
-            "fixed_assets": fixed_asset_roll_forward(facts, start, end),
-            "reconciliations": reconciliations(facts, postings, start, end, year_end=True),
         })
+        return view
+    # rules v2: the 2023 layouts in place of the v1 statements (only one of the two is computed)
+    closings = frozenset(f.entity_id for f in facts if f.kind == "ClosingPosted")
+    prior = appropriations_of(declarations(facts, f"{period.year - 1:04d}-01-01", day_before(start),
+                                           members=False))
+    statement = income_statement_2023(postings, start, end, appropriations, prior, closings)
+    result = next(line["current_fen"] for line in statement["lines"] if line["item"] == "current_year_result")
+    view.update({
+        "balance_sheet": balance_sheet_2023(postings, start, end),
+        "income_statement": statement,
+        "return_on_operating_assets": return_on_operating_assets(facts, leases, start, end, result),
+        "fixed_assets": fixed_asset_roll_forward(facts, start, end),
+        "reconciliations": reconciliations(facts, postings, start, end, year_end=True),
+    })
     return view
 
 
