@@ -164,6 +164,9 @@ def measure(database: str, runs: int, log: Any, samples: int = 60, seconds_per_r
                         response.raise_for_status()
                         if response.json()["as_known"]["sha256"] != got.sha256:
                             raise RuntimeError(f"HTTP and in-process answers differ for {org_id} {text} {position}")
+                    phases = _phases(views, questions, answers, Deadline(share * 0.3)) if mode == "now" else {}
+                    for name, values in phases.items():  # where the in-process time goes (untimed above)
+                        add(f"{kind}_{mode}_{name}_p50_ms", "ms", percentile(values, 50) * 1000)
                     for (org_id, text, _), (asked, got) in list(zip(questions, answers))[:checks if run == 0 else 0]:
                         known = views.co_prefix(org_id, asked)
                         replayed = answer(org_id, Period.parse(text), known, views.replay(org_id, known["position"]))[1]
@@ -185,6 +188,40 @@ def measure(database: str, runs: int, log: Any, samples: int = 60, seconds_per_r
             "replay_checks": {"compared": checked, "identical": identical},
             "co_events_known": {"p50": percentile(facts_read, 50), "max": max(facts_read) if facts_read else None},
             "latency_by_co_events": {kind: _fit(points) for kind, points in pairs.items()}}
+
+
+def _phases(views: Any, questions: list[tuple[str, str, int | None]], answers: list[tuple[int, Any]],
+            deadline: Deadline) -> dict[str, list[float]]:
+    """The same questions again (warm, as the HTTP pass left them), each in three parts timed apart, as
+    ``AuditViews.view`` makes them: "prefix", the known-at resolved and the CO's last event at it (two
+    statements); "selection", the read model's state and rows read and made into facts (``AuditViews.facts``:
+    the raw read's statements and their rows, then Python); "compute", the view computed from those facts
+    already in memory (``answer``: the view's passes, yuan strings, canonical JSON and its hash), which a view
+    costs on top of any read, however fast; "whole", the three together."""
+    from ledger.domain.periods import Period
+    from ledger.runtime import cyclic_gc_paused
+    from projections.audit_views import answer
+    from projections.views.rules import rules_of
+
+    parts: dict[str, list[float]] = {"prefix": [], "selection": [], "compute": [], "whole": []}
+    for (org_id, text, position), (_, got) in zip(questions, answers):
+        if deadline.spent():
+            break
+        period = Period.parse(text)
+        started = time.perf_counter()
+        known = views.co_prefix(org_id, views.resolve_known_at(None if position is None else str(position)))
+        with cyclic_gc_paused():  # as AuditViews.view
+            prefixed = time.perf_counter()
+            facts, source = views.facts(org_id, known["position"], period)
+            read = time.perf_counter()
+            _, digest = answer(org_id, period, known, facts, rules_of(None), selected=source == "read-model")
+            done = time.perf_counter()
+        if digest != got.sha256:
+            raise RuntimeError(f"the view computed in parts differs for {org_id} {text}")
+        for name, seconds in (("prefix", prefixed - started), ("selection", read - prefixed),
+                              ("compute", done - read), ("whole", done - started)):
+            parts[name].append(seconds)
+    return parts if parts["whole"] else {}
 
 
 def _fit(points: list[tuple[int, float]]) -> dict[str, float]:
