@@ -62,8 +62,10 @@ CHANGES = """\
 
 ### Eighth round (issue 15: the views' own work, and where it goes; this run's code)
 
-Measured on 2026-12-03 from 13:30 UTC (a slow hour: raw batch inserts 41,000-50,000 rows/s), in
-process on this dataset, 20-40 random yearly views as known now, same questions before and after.
+Measured on 2026-12-03 from 13:30 UTC (a slow hour: raw batch inserts 41,000-50,000 rows/s) on this
+dataset, in a process of its own: the facts of 20 random yearly views as known now held in memory and
+the views computed from them (the bench's "computed from facts in memory", which in the bench's own
+process read about a third slower that day), same questions before and after.
 
 - `projections/views/yearly.py`: under rules v2 the yearly view computed the v1 balance sheet, income
   statement and return on operating assets, then replaced them with the 2023 layouts' (three
@@ -74,10 +76,18 @@ process on this dataset, 20-40 random yearly views as known now, same questions 
   (random nested rows, clashes refused); 150 sampled answers of this dataset (three kinds, known now and
   earlier) have the same SHA-256 before and after, and the regression suite's demo hashes hold.
 - Tried and dropped: sorting facts with `operator.attrgetter` in place of a lambda (0.30 against 0.30
-  ms for 4,668 facts), and the view with the cyclic collector off altogether (no difference beyond
-  noise: the pause around a view already keeps it out).
+  ms for 4,668 facts), and the views with the cyclic collector off for the whole process (p50 of 40
+  yearly views 38.1 and 40.2 ms with it, 39.5 and 43.2 without: no difference beyond noise).
 - `tests/bench/bench_views.py`: the table "Where the views' time goes" above, from the same questions
   asked again in three parts timed apart, with the floor ratio the computation alone allows.
+- Where a single append's CPU goes now (py-spy `--gil` on a one-worker API under 8 clients, 1,881
+  samples of the thread holding the GIL; 169 events/s, 5.2 ms of API CPU an event): the worker
+  threads 58 % (the append 43 %: SQLAlchemy executing statements, Core and the library's ORM session,
+  15 %, the batch context's reads before the lock 11 %, the log head 4 %, the events' insert 3 %, the
+  rules 6 %; the token's lookup 5 %; the thread machinery the rest), the event loop about 40 %
+  (uvicorn, the ASGI middlewares, FastAPI's dependencies and validation, handing requests to threads;
+  a fifth of all samples had stacks py-spy cut short, most of them on this side). No part is large enough that
+  removing it would bring the single-event figure near its target.
 - Found on the way: the property test of a red-ink reversal in the same month could draw a
   "2024-02-30" reversal (day 27 + 3), which falls outside February and failed; it draws real days now.
 
@@ -431,15 +441,15 @@ validation, the domain rules (which read other entities), the eventsourcing libr
 (encoding each event), the record that is hashed, the Merkle leaves and nodes, a signed checkpoint,
 the entries index with six indexes, the references, the idempotency record, and the read model's
 facts and totals (the inline projection). The table "Where the appends' CPU goes" above is the
-measurement of the limit: in batches of 100 the API spends about 0.18 ms of CPU an event and
-PostgreSQL about 0.09 ms (writing about 40 rows an event where the raw baseline writes one), one
-after the other (the one client waits for each answer): about 27 ms a batch, of which 9-10 ms are
+measurement of the limit: in batches of 100 the API's CPU an event and PostgreSQL's (writing about
+40 rows an event where the raw baseline writes one) come one after the other (the one client waits for
+each answer); in the seventh round's measurement, in process, 9-10 ms of a batch's 22-27 ms were
 PostgreSQL executing the three statements after the lock (the events, the ledger's rows, the read
-model's rows: measured per statement in process) and the rest Python, spread over the steps above
-with no single hot spot (profiles below). The library's bare save path does one of those steps.
-Single events: an append needs 7-9 ms of CPU of the two cores (API, PostgreSQL, client), so this
-machine bounds it at about 250 appends/s whoever runs them; the raw baseline commits one four-column
-row at about 0.1 ms. Tried this round besides what landed: group commit again (after the round
+model's rows) and the rest Python, spread over the steps above with no single hot spot (profiles
+below). The library's bare save path does one of those steps. Single events: an append needs 7-9 ms
+of CPU of the two cores (API, PostgreSQL, client: the table), so this machine bounds it at about 230
+to 280 appends/s whoever runs them; the raw baseline commits one four-column
+row at about 0.1 ms. Tried in the seventh round besides what landed: group commit again (after the round
 trips were cut): 8 clients 184 (off) and 176 events/s (2 ms window) with less CPU an event (4.2
 against 4.9 ms for the API) -- one committer thread still runs every append's statements in turn,
 so it stays off. What would move the single-event figure is less CPU an append: the HTTP half
@@ -466,10 +476,10 @@ register and roll-forward, reconciliations, lease ageing, and for the yearly vie
 per distribution declared), yuan strings, canonical JSON and its hash. The raw baseline runs the
 same statements and fetches the rows, nothing more; so the ratio to it is the view's own Python over
 the rows' transfer. The table "Where the views' time goes" measures the parts in the same run: the
-computation from facts already in memory is by itself about 1 to 2 times the raw read (the floor
-column), so even a read costing no more than the raw one would leave every view above 1.5x; and
-making the rows into facts (and the monthly totals into the facts that stand for earlier periods)
-adds about as much again. That work grows with what the answer holds (the yearly view lists every
+computation from facts already in memory is by itself comparable to the raw read or larger (about
+twice for the yearly view), so even a read costing no more than the raw one would leave every view
+above 1.5x (the floor column); and the selection adds Python around the same statements (the rows
+made into facts, the monthly totals into the facts that stand for earlier periods). That work grows with what the answer holds (the yearly view lists every
 member of each distribution declared), so 1.5x the raw read and "flat in the CO's size" are not
 reachable by computing faster in Python; what would reach them is serving the answer already computed
 for that exact prefix (a view of a given CO prefix never changes: the workbench already keeps such
@@ -494,30 +504,30 @@ connection instead of an ORM session (about 0.3 ms a statement in SQLAlchemy her
 shared_buffers sized to the log's nodes for first touches."""
 
 CPU = """\
-What the table shows: a single-event append costs the API about 4.5-5 ms of CPU (its round trips to
-PostgreSQL do not count: they are waits), PostgreSQL about 1.8-2.1 ms and the load client about 0.8 ms,
-so one append needs about 7 ms of the machine's two cores whoever runs it: at most about 280 appends/s
-on this machine, with the cores shared by all three (measured: 222 with 8 clients, 1.55 cores busy).
-The raw baseline of 8 threads commits one four-column row at about 0.1 ms of CPU. So "0.10 of raw
-8-thread commits" (920 events/s in this run) is out of reach on two cores while an append's work costs
-what it does; what is left is the API's CPU an event (about half of it HTTP: uvicorn, FastAPI,
-pydantic, the token's lookup; half the append itself, 2.4 ms of CPU in process: rules, encoding,
-hashing, rendering the statements; see the profiles) and PostgreSQL's (the index, log and read-model
-rows: about 40 rows written an event). In batches of 100 the API spends about 0.2 ms an event and
-PostgreSQL about 0.1 ms, and the one client waits for each answer before it sends the next: the
-machine is about half idle, and a batch's time is the API's CPU and PostgreSQL's one after the
-other (the ceiling column: the API's CPU alone would allow about 9,000 events/s on two cores)."""
+What the table shows: a single-event append (8 clients) costs the API {api:.1f} ms of CPU (its round
+trips to PostgreSQL do not count: they are waits), PostgreSQL {pg:.1f} ms and the load client
+{client:.1f} ms, so one append needs about {total:.1f} ms of the machine's {cores} cores whoever runs
+it: at most about {most:,.0f} appends/s on this machine, with the cores shared by all three (measured:
+{rate:,.0f} with 8 clients, {busy:.2f} cores busy). The raw baseline of 8 threads commits one
+four-column row at about 0.1 ms of CPU. So "0.10 of raw 8-thread commits" ({tenth:,.0f} events/s in
+this run) is out of reach on {cores} cores while an append's work costs what it does; what is left is
+the API's CPU an event (about half of it HTTP in the seventh round's profile: uvicorn, FastAPI,
+pydantic, the token's lookup, the thread hand-offs; half the append itself: rules, encoding, hashing,
+SQLAlchemy's statements before the lock, rendering the statements after it; see the profiles) and
+PostgreSQL's (the index, log and read-model rows: about 40 rows written an event). In batches of 100
+the API spends {b_api:.2f} ms an event and PostgreSQL {b_pg:.2f} ms, and the one client waits for each
+answer before it sends the next: the machine is about half idle, and a batch's time is the API's CPU
+and PostgreSQL's one after the other (the ceiling column: the API's CPU alone would allow about
+{b_ceiling:,.0f} events/s on {cores} cores)."""
 
 
 VIEW_TIME = """\
-What the table shows: a view's computation alone, from facts already in memory, costs about as much as
-the raw read of its rows or more (the floor column: about 1.9 for the monthly view, 2.4 for the
-quarterly, 3.2 for the yearly on 2026-12-03), so "1.5x the raw read" is out of reach while a view
-computes what it does in Python, however fast its read becomes: the answer's own size sets it (a yearly
-view lists every member of each distribution declared, every lease and asset, and writes every amount
-as a yuan string). The selection's share above the raw read is the rows made into facts (their
-attributes' JSON parsed, one object a fact) and the monthly totals folded into the facts that stand for
-earlier periods: about 1.5 times the raw read for the yearly view. The profiles below give the
-computation's parts; none is a hot spot (in process under cProfile, the largest, the yuan strings, is
-about a fifth of a yearly view's computation; then the member tables, the journal, the asset register's
-passes)."""
+What the table shows: the floor column is above 1.5 for every view: even if everything but its
+computation cost no more than the raw read, a view would stay above "1.5x the raw read", because its
+computation from facts in memory is by itself comparable to the raw read of its rows or larger (for the
+yearly view about twice: the answer's own size sets it, every member of each distribution declared,
+every lease and asset, every amount written as a yuan string). The selection less the raw read is
+Python and SQLAlchemy around the same statements: the read model's state (one more statement), each
+row made into a fact (its attributes' JSON parsed, one object a fact), the monthly totals folded into
+the facts that stand for earlier periods; for the yearly view it costs more than the raw read itself.
+The profiles below give the computation's parts; none is a hot spot."""

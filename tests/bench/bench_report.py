@@ -180,7 +180,18 @@ def cpu_table(results: dict[str, Any]) -> list[str]:
                  for part in ("projector_cpu_ms", "postgres_cpu_ms", "client_cpu_ms", "busy_cores", "server_cores")]
         lines.append(f"| {what} | {_f(_median(figures, rate))} | {_f(server, 2)} | " + " | ".join(parts)
                      + f" | {_f(cores * 1000 / server if server else None)} |")
-    return lines + ["", bench_notes.CPU, ""]
+    single, batch = (_median(figures, f"{name}_server_cpu_ms") for name in ("single", "batch"))
+    if not single or not batch:
+        return lines + [""]
+    parts = {name: _median(figures, f"single_{name}_cpu_ms") or 0.0 for name in ("postgres", "client", "projector")}
+    total = single + parts["postgres"] + parts["client"] + parts["projector"]
+    note = bench_notes.CPU.format(
+        api=single, pg=parts["postgres"], client=parts["client"], total=total, cores=cores,
+        most=cores * 1000 / total, rate=_median(figures, "http_single_events_per_second") or 0,
+        busy=_median(figures, "single_busy_cores") or 0,
+        tenth=(_median(figures, "raw_single_rows_per_second") or 0) / 10,
+        b_api=batch, b_pg=_median(figures, "batch_postgres_cpu_ms") or 0, b_ceiling=cores * 1000 / batch)
+    return lines + ["", note, ""]
 
 
 def view_time_table(results: dict[str, Any]) -> list[str]:

@@ -63,13 +63,13 @@ def _yuan_reference(value: Any) -> Any:
     return out
 
 
-_keys = st.sampled_from(["a", "b_fen", "c_fen", "rows", "d", "_fen", "e_fen_x"])
+_keys = st.sampled_from(["a", "b", "b_fen", "c_fen", "rows", "", "_fen", "e_fen_x", "x_fen", "x_fen_fen"])
 _trees = st.recursive(st.none() | st.booleans() | st.integers(-10**12, 10**12) | st.text(max_size=3),
                       lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_keys, inner, max_size=4),
                       max_leaves=30)
 
 
-@fast
+@settings(max_examples=500, deadline=None)  # small trees, about a second
 @given(_trees)
 def test_yuan_strings_agree_with_the_plain_recursion(tree: Any) -> None:
     def clash(value: Any) -> bool:
