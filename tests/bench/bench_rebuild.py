@@ -11,13 +11,14 @@ json.loads each state and sum ``data.amount`` per CO.
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 import sys
 import time
 from typing import Any
 
-from tests.bench.bench_support import ROOT, Figure, dsn_of, url_of
+from tests.bench.bench_support import ROOT, Figure, _postgres_cpu, dsn_of, url_of
 
 
 def _peak_rss_mb() -> float:
@@ -90,10 +91,16 @@ def measure(database: str, runs: int, log: Any, timeout: float = 900.0) -> dict[
         ("rebuild_events_per_second", "events/s"), ("rebuild_peak_rss_mb", "MB"),
         ("raw_fold_rows_per_second", "rows/s"), ("raw_fold_peak_rss_mb", "MB"), ("rebuild_ratio", "x raw"),
         ("rebuild_seconds", "s"))}
+    for name in ("rebuild", "raw_fold"):
+        for part in ("postgres_cpu_us", "process_cpu_us", "busy_cores"):
+            figures[f"{name}_{part}"] = Figure(f"{name}_{part}", "cores" if part == "busy_cores" else "us")
     details = []
     for run in range(runs):
-        raw = _run_child("raw", database, timeout)
-        rebuild = _run_child("rebuild", database, timeout)
+        raw, raw_cpu = _metered(lambda: _run_child("raw", database, timeout), "rows")
+        rebuild, rebuild_cpu = _metered(lambda: _run_child("rebuild", database, timeout), "events")
+        for name, cpu in (("rebuild", rebuild_cpu), ("raw_fold", raw_cpu)):
+            for part, value in cpu.items():
+                figures[f"{name}_{part}"].add(value)
         figures["raw_fold_rows_per_second"].add(raw["rows_per_second"])
         figures["raw_fold_peak_rss_mb"].add(raw["peak_rss_mb"])
         figures["rebuild_events_per_second"].add(rebuild["events_per_second"])
@@ -105,6 +112,20 @@ def measure(database: str, runs: int, log: Any, timeout: float = 900.0) -> dict[
             f"fold {raw['rows_per_second']:,.0f} rows/s (peak RSS {raw['peak_rss_mb']:.0f} MB)")
         details.append({"run": run + 1, "rebuild": rebuild, "raw": raw})
     return {"figures": {name: f.to_json() for name, f in figures.items()}, "runs": details}
+
+
+def _metered(child: Any, unit: str) -> tuple[dict[str, Any], dict[str, float]]:
+    """``child()``'s result, and the CPU it took a row or event (microseconds): every PostgreSQL process's
+    and the child process's own (reaped: this process's children's times), and the cores busy."""
+    pg, own, started = _postgres_cpu(), os.times(), time.perf_counter()
+    result = child()
+    wall = time.perf_counter() - started
+    after = os.times()
+    postgres = _postgres_cpu() - pg
+    process = (after.children_user - own.children_user) + (after.children_system - own.children_system)
+    count = max(int(result[unit]), 1)
+    return result, {"postgres_cpu_us": postgres / count * 1e6, "process_cpu_us": process / count * 1e6,
+                    "busy_cores": (postgres + process) / wall}
 
 
 if __name__ == "__main__":

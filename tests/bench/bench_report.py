@@ -185,13 +185,50 @@ def cpu_table(results: dict[str, Any]) -> list[str]:
         return lines + [""]
     parts = {name: _median(figures, f"single_{name}_cpu_ms") or 0.0 for name in ("postgres", "client", "projector")}
     total = single + parts["postgres"] + parts["client"] + parts["projector"]
+    b_total = batch + sum(_median(figures, f"batch_{name}_cpu_ms") or 0.0
+                          for name in ("postgres", "client", "projector"))
+    many = sum(_median(figures, f"many_{name}_cpu_ms") or 0.0
+               for name in ("server", "postgres", "client", "projector")) or float("inf")
     note = bench_notes.CPU.format(
+        most32=cores * 1000 / many, target32=0.15 * (_median(figures, "raw_many_rows_per_second") or 0),
         api=single, pg=parts["postgres"], client=parts["client"], total=total, cores=cores,
         most=cores * 1000 / total, rate=_median(figures, "http_single_events_per_second") or 0,
         busy=_median(figures, "single_busy_cores") or 0,
         tenth=(_median(figures, "raw_single_rows_per_second") or 0) / 10,
-        b_api=batch, b_pg=_median(figures, "batch_postgres_cpu_ms") or 0, b_ceiling=cores * 1000 / batch)
+        b_api=batch, b_pg=_median(figures, "batch_postgres_cpu_ms") or 0, b_ceiling=cores * 1000 / batch,
+        b_total=b_total, b_most=cores * 1000 / b_total,
+        b_target=0.15 * (_median(figures, "raw_batch_rows_per_second") or 0),
+        peer=_median(figures, "peer_batch_events_per_second") or 0)
     return lines + ["", note, ""]
+
+
+def rebuild_cpu_table(results: dict[str, Any]) -> list[str]:
+    """Where the rebuild's CPU went (a microsecond an event, from /proc), beside the raw fold's, and the rate
+    that CPU allows on the machine's cores."""
+    figures = results.get("rebuild", {}).get("figures", {})
+    if not figures.get("rebuild_postgres_cpu_us"):
+        return []
+    cores = results.get("machine", {}).get("cores") or 2
+    lines = ["## Where the rebuild's CPU goes",
+             "",
+             "CPU time an event (the raw fold: a row), from /proc over each whole run (the child process's start "
+             "included), medians of the runs: every PostgreSQL process, and the process that rebuilds (or folds). "
+             f"The ceiling is the rate that CPU allows with all {cores} cores busy all the time: "
+             f"{cores} x 1,000,000 / (microseconds an event).",
+             "",
+             "| work | events (rows)/s | PostgreSQL, us an event | the process, us an event | cores busy "
+             f"(of {cores}) | ceiling, events/s | 0.8 of the raw fold |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    fold = _median(figures, "raw_fold_rows_per_second") or 0
+    for what, name, rate in (("rebuild from position 0", "rebuild", "rebuild_events_per_second"),
+                             ("raw streaming fold", "raw_fold", "raw_fold_rows_per_second")):
+        pg, own = _median(figures, f"{name}_postgres_cpu_us"), _median(figures, f"{name}_process_cpu_us")
+        if pg is None or own is None:
+            continue
+        lines.append(f"| {what} | {_f(_median(figures, rate))} | {_f(pg, 1)} | {_f(own, 1)} "
+                     f"| {_f(_median(figures, f'{name}_busy_cores'), 2)} | {_f(cores * 1e6 / (pg + own))} "
+                     f"| {_f(0.8 * fold) if name == 'rebuild' else ''} |")
+    return lines + [""]
 
 
 def view_time_table(results: dict[str, Any]) -> list[str]:
@@ -350,6 +387,7 @@ def render(results: dict[str, Any]) -> str:
         f"{ratios_met} of {len(ratio_rows) - 2} ratio targets met.",
         "",
         *cpu_table(results),
+        *rebuild_cpu_table(results),
         *view_time_table(results),
         "## Extrapolation (estimates, not measurements)",
         "",
