@@ -23,6 +23,7 @@ import pwd
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,6 +151,19 @@ class Cluster:
         self.autoctl("set", "formation", "number-sync-standbys", "1", "--monitor", self.monitor_uri)
         self.wait_healthy()
         return self
+
+    def keep_logs(self, *more: Path) -> Path:
+        """Copy the nodes' and monitor's logs, the monitor's last events and ``more`` files to a directory of
+        their own that ``stop`` does not remove (for a failed run: the cluster's directory goes with it)."""
+        kept = Path(tempfile.mkdtemp(prefix="ledger-ha-failed-"))
+        for log in [*self.base.glob("*.log"), *more]:
+            if log.is_file():
+                shutil.copy(log, kept / log.name)
+        events = self.autoctl("show", "events", "--count", "100", "--monitor", self.monitor_uri, check=False,
+                              timeout=30)
+        (kept / "monitor-events.txt").write_text(events.stdout + events.stderr, encoding="utf-8")
+        (kept / "states.json").write_text(json.dumps(self.states(), indent=1), encoding="utf-8")
+        return kept
 
     def stop(self) -> None:
         for node in [*self.nodes, self.monitor]:

@@ -78,7 +78,11 @@ def test_two_primaries_lost_under_retrying_writers(cluster: Cluster) -> None:
             while time.monotonic() < deadline and not any(a.sent > killed_at for a in seen.acks):
                 time.sleep(0.1)
             resumed = [a.at for a in seen.acks if a.sent > killed_at]
-            assert resumed, f"writes did not resume within {WRITES_RESUME_WITHIN_S} s of killing {victim}"
+            if not resumed:  # the cluster's directory is removed after the test: keep what explains it
+                kept = cluster.keep_logs(work / "ledger.log")
+                pytest.fail(f"writes did not resume within {WRITES_RESUME_WITHIN_S} s of killing {victim} "
+                            f"(kill {len(stopped) + 1} of 2; states {cluster.states()}; failures "
+                            f"{dict(seen.failures)}; logs kept in {kept})")
             stopped.append(min(resumed) - killed_at)
             cluster.rejoin(victim)
             cluster.wait_healthy(timeout=180)
