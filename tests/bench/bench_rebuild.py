@@ -18,7 +18,7 @@ import sys
 import time
 from typing import Any
 
-from tests.bench.bench_support import ROOT, Figure, _postgres_cpu, dsn_of, url_of
+from tests.bench.bench_support import ROOT, Figure, dsn_of, postgres_cpu, url_of
 
 
 def _peak_rss_mb() -> float:
@@ -117,11 +117,11 @@ def measure(database: str, runs: int, log: Any, timeout: float = 900.0) -> dict[
 def _metered(child: Any, unit: str) -> tuple[dict[str, Any], dict[str, float]]:
     """``child()``'s result, and the CPU it took a row or event (microseconds): every PostgreSQL process's
     and the child process's own (reaped: this process's children's times), and the cores busy."""
-    pg, own, started = _postgres_cpu(), os.times(), time.perf_counter()
+    pg, own, started = postgres_cpu(), os.times(), time.perf_counter()
     result = child()
     wall = time.perf_counter() - started
     after = os.times()
-    postgres = _postgres_cpu() - pg
+    postgres = postgres_cpu() - pg
     process = (after.children_user - own.children_user) + (after.children_system - own.children_system)
     count = max(int(result[unit]), 1)
     return result, {"postgres_cpu_us": postgres / count * 1e6, "process_cpu_us": process / count * 1e6,

@@ -183,19 +183,22 @@ def cpu_table(results: dict[str, Any]) -> list[str]:
     single, batch = (_median(figures, f"{name}_server_cpu_ms") for name in ("single", "batch"))
     if not single or not batch:
         return lines + [""]
-    parts = {name: _median(figures, f"single_{name}_cpu_ms") or 0.0 for name in ("postgres", "client", "projector")}
-    total = single + parts["postgres"] + parts["client"] + parts["projector"]
-    b_total = batch + sum(_median(figures, f"batch_{name}_cpu_ms") or 0.0
-                          for name in ("postgres", "client", "projector"))
-    many = sum(_median(figures, f"many_{name}_cpu_ms") or 0.0
-               for name in ("server", "postgres", "client", "projector")) or float("inf")
+
+    def cpu(row: str, part: str) -> float:
+        return _median(figures, f"{row}_{part}_cpu_ms") or 0.0
+
+    def all_cpu(row: str) -> float:
+        """CPU ms an event of the API, the projection worker, PostgreSQL and the client together."""
+        return sum(cpu(row, part) for part in ("server", "projector", "postgres", "client"))
+
+    total, b_total, many = all_cpu("single"), all_cpu("batch"), all_cpu("many") or float("inf")
     note = bench_notes.CPU.format(
         most32=cores * 1000 / many, target32=0.15 * (_median(figures, "raw_many_rows_per_second") or 0),
-        api=single, pg=parts["postgres"], client=parts["client"], total=total, cores=cores,
+        api=single, pg=cpu("single", "postgres"), client=cpu("single", "client"), total=total, cores=cores,
         most=cores * 1000 / total, rate=_median(figures, "http_single_events_per_second") or 0,
         busy=_median(figures, "single_busy_cores") or 0,
         tenth=(_median(figures, "raw_single_rows_per_second") or 0) / 10,
-        b_api=batch, b_pg=_median(figures, "batch_postgres_cpu_ms") or 0, b_ceiling=cores * 1000 / batch,
+        b_api=batch, b_pg=cpu("batch", "postgres"), b_ceiling=cores * 1000 / batch,
         b_total=b_total, b_most=cores * 1000 / b_total,
         b_target=0.15 * (_median(figures, "raw_batch_rows_per_second") or 0),
         peer=_median(figures, "peer_batch_events_per_second") or 0)

@@ -197,7 +197,7 @@ def _tree_cpu(pid: int) -> float:
     return _process_cpu(pid) + sum(_process_cpu(child) for child in _children(pid))
 
 
-def _postgres_cpu() -> float:
+def postgres_cpu() -> float:
     """CPU seconds of every PostgreSQL process on this machine (backends, and with the postmaster's reaped
     children those that ended), or 0 where /proc is not readable."""
     total = 0.0
@@ -226,7 +226,7 @@ class CpuMeter:
     def _now(self) -> tuple[float, ...]:
         own = os.times()
         projector = _process_cpu(self.projector_pid) if self.projector_pid else 0.0
-        return (time.perf_counter(), _tree_cpu(self.server_pid), projector, _postgres_cpu(), own.user + own.system)
+        return (time.perf_counter(), _tree_cpu(self.server_pid), projector, postgres_cpu(), own.user + own.system)
 
     def __enter__(self) -> CpuMeter:
         self.started = self._now()
